@@ -1,0 +1,180 @@
+//! Reads from the database: observations as of any revision, the versions of a data point,
+//! and the revision log. Current data is usually served from the `ReadModel` instead.
+
+use ictstat_core::{Breakdown, Dimension};
+use serde::Serialize;
+use sqlx::QueryBuilder;
+
+use crate::db::{Db, StoreError, with_pool};
+use crate::rows::{OBSERVATION_COLUMNS, ObservationRow, RawObservation, Revision};
+
+/// Which observations to return. Empty lists mean "all".
+#[derive(Debug, Clone, Default)]
+pub struct ObservationQuery {
+    pub indicators: Vec<String>,
+    pub areas: Vec<String>,
+    /// Allowed codes per dimension (`_T` selects the total).
+    pub breakdown: Vec<(Dimension, Vec<String>)>,
+    /// First period, inclusive.
+    pub start: Option<String>,
+    /// Last period, inclusive (a year includes its quarters and months).
+    pub end: Option<String>,
+    /// Only the latest period of each series (after the period filters).
+    pub latest_only: bool,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl ObservationQuery {
+    /// The end bound as text: periods sort as text, and `~` sorts after every character a
+    /// period uses, so `2020~` includes `2020-Q4` and `2020-12` but not `2021`.
+    pub(crate) fn end_bound(&self) -> Option<String> {
+        self.end.as_ref().map(|e| format!("{e}~"))
+    }
+}
+
+/// A point in the store's history.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AsOf {
+    Revision(i64),
+    /// ISO-8601 time; resolved to the last revision created at or before it.
+    Time(String),
+}
+
+/// One version of a data point.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct VersionRow {
+    pub value: Option<f64>,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub attributes: VersionAttributes,
+    /// Revision that wrote this version.
+    pub valid_from: i64,
+    /// Revision that replaced it; none for the current version.
+    pub valid_to: Option<i64>,
+    pub created_at: String,
+    pub author: String,
+    pub file: Option<String>,
+}
+
+/// The attributes of a version as stored (the database keeps `unit_mult` as a 64-bit integer).
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct VersionAttributes {
+    pub obs_status: Option<String>,
+    pub unit_mult: Option<i64>,
+    pub nature: Option<String>,
+    pub source: Option<String>,
+    pub footnote: Option<String>,
+    pub lower_bound: Option<f64>,
+    pub upper_bound: Option<f64>,
+    pub std_error: Option<f64>,
+}
+
+impl Db {
+    /// The revision an `as_of` designates: the latest revision at or before it (0 when the
+    /// store had no revision yet then). A revision number beyond the latest is an error.
+    pub async fn resolve_as_of(&self, as_of: &AsOf) -> Result<i64, StoreError> {
+        match as_of {
+            AsOf::Revision(r) => {
+                let latest = self.latest_revision().await?;
+                if *r > latest || *r < 0 {
+                    return Err(StoreError::NoSuchRevision(*r));
+                }
+                Ok(*r)
+            }
+            AsOf::Time(t) => {
+                let sql = "SELECT COALESCE(MAX(id), 0) FROM revision WHERE created_at <= $1";
+                Ok(with_pool!(self, p => sqlx::query_scalar(sql).bind(t).fetch_one(p).await?))
+            }
+        }
+    }
+
+    /// Observations as they were at `revision` (see `resolve_as_of`), ordered by indicator,
+    /// area, breakdown and period.
+    pub async fn observations_as_of(
+        &self,
+        q: &ObservationQuery,
+        revision: i64,
+    ) -> Result<Vec<ObservationRow>, StoreError> {
+        with_pool!(self, pool => {
+            let mut qb = QueryBuilder::new("SELECT * FROM (SELECT ");
+            qb.push(OBSERVATION_COLUMNS);
+            qb.push(", ROW_NUMBER() OVER (PARTITION BY o.series_id ORDER BY o.period DESC) AS rn \
+                      FROM observation o JOIN series s ON s.id = o.series_id WHERE o.valid_from <= ");
+            qb.push_bind(revision).push(" AND (o.valid_to IS NULL OR o.valid_to > ").push_bind(revision).push(")");
+            for (column, values) in [("s.indicator", &q.indicators), ("s.area", &q.areas)] {
+                if !values.is_empty() {
+                    qb.push(format!(" AND {column} IN ("));
+                    let mut sep = qb.separated(", ");
+                    for v in values {
+                        sep.push_bind(v.clone());
+                    }
+                    qb.push(")");
+                }
+            }
+            for (dim, codes) in &q.breakdown {
+                qb.push(format!(" AND s.{} IN (", dim.column()));
+                let mut sep = qb.separated(", ");
+                for c in codes {
+                    sep.push_bind(c.clone());
+                }
+                qb.push(")");
+            }
+            if let Some(start) = &q.start {
+                qb.push(" AND o.period >= ").push_bind(start.clone());
+            }
+            if let Some(end) = q.end_bound() {
+                qb.push(" AND o.period <= ").push_bind(end);
+            }
+            qb.push(") t");
+            if q.latest_only {
+                qb.push(" WHERE rn = 1");
+            }
+            qb.push(" ORDER BY indicator, area, breakdown, period");
+            qb.push(" LIMIT ").push_bind(q.limit as i64).push(" OFFSET ").push_bind(q.offset as i64);
+            let rows: Vec<RawObservation> = qb.build_query_as().fetch_all(pool).await?;
+            Ok(rows.into_iter().map(ObservationRow::from).collect())
+        })
+    }
+
+    /// Every version of one data point, oldest first.
+    pub async fn history(
+        &self,
+        indicator: &str,
+        area: &str,
+        breakdown: &Breakdown,
+        period: &str,
+    ) -> Result<Vec<VersionRow>, StoreError> {
+        let key = ictstat_core::SeriesKey {
+            indicator: indicator.into(),
+            area: area.into(),
+            breakdown: breakdown.clone(),
+        }
+        .text();
+        let sql = "SELECT o.value, o.obs_status, o.unit_mult, o.nature, o.source, o.footnote, o.lower_bound, \
+                   o.upper_bound, o.std_error, o.valid_from, o.valid_to, r.created_at, r.author, r.file \
+                   FROM observation o JOIN series s ON s.id = o.series_id JOIN revision r ON r.id = o.valid_from \
+                   WHERE s.key = $1 AND o.period = $2 ORDER BY o.valid_from";
+        Ok(with_pool!(self, p => sqlx::query_as(sql).bind(key).bind(period).fetch_all(p).await?))
+    }
+
+    /// Revisions, newest first.
+    pub async fn revisions(&self, limit: i64, offset: i64) -> Result<Vec<Revision>, StoreError> {
+        let sql = "SELECT id, created_at, author, kind, file, comment, content_hash, rows_inserted, rows_closed \
+                   FROM revision ORDER BY id DESC LIMIT $1 OFFSET $2";
+        Ok(with_pool!(self, p => sqlx::query_as(sql).bind(limit).bind(offset).fetch_all(p).await?))
+    }
+
+    /// All current observations, for building the read model.
+    pub(crate) async fn current_observations(&self) -> Result<Vec<ObservationRow>, StoreError> {
+        let rows: Vec<RawObservation> = with_pool!(self, p => {
+            let mut qb = QueryBuilder::new("SELECT ");
+            qb.push(OBSERVATION_COLUMNS).push(
+                " FROM observation o JOIN series s ON s.id = o.series_id WHERE o.valid_to IS NULL \
+                 ORDER BY s.indicator, s.area, s.breakdown, o.period",
+            );
+            qb.build_query_as().fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(ObservationRow::from).collect())
+    }
+}

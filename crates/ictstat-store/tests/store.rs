@@ -1,0 +1,350 @@
+//! Store tests, run against SQLite always and against PostgreSQL when
+//! `ICTSTAT_TEST_DATABASE_URL` is set (CI sets it): every scenario runs on every backend.
+
+use std::collections::BTreeSet;
+
+use ictstat_core::{Attributes, Breakdown, Catalog, Dimension, Observation, Period, SeriesKey};
+use ictstat_store::{AsOf, Db, ObservationQuery, ReadModel, RevisionMeta};
+
+/// A fresh, empty database per test: a temporary SQLite file, and a new PostgreSQL database
+/// when the URL is set.
+struct TestDbs {
+    dbs: Vec<Db>,
+    _dir: tempfile::TempDir,
+    pg_cleanup: Option<(String, String)>,
+}
+
+impl TestDbs {
+    async fn new(name: &str) -> TestDbs {
+        let dir = tempfile::tempdir().unwrap();
+        let mut dbs = vec![
+            Db::connect(&Db::sqlite_url(&dir.path().join("t.db")))
+                .await
+                .unwrap(),
+        ];
+        let mut pg_cleanup = None;
+        if let Ok(url) = std::env::var("ICTSTAT_TEST_DATABASE_URL") {
+            let db_name = format!("ictstat_test_{name}_{}", std::process::id());
+            let admin = sqlx::PgPool::connect(&url)
+                .await
+                .expect("ICTSTAT_TEST_DATABASE_URL connects");
+            let drop = format!("DROP DATABASE IF EXISTS {db_name}");
+            sqlx::query(sqlx::AssertSqlSafe(drop.as_str()))
+                .execute(&admin)
+                .await
+                .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db_name}")))
+                .execute(&admin)
+                .await
+                .unwrap();
+            admin.close().await;
+            let test_url = replace_db_name(&url, &db_name);
+            dbs.push(Db::connect(&test_url).await.unwrap());
+            pg_cleanup = Some((url, drop));
+        }
+        TestDbs {
+            dbs,
+            _dir: dir,
+            pg_cleanup,
+        }
+    }
+
+    async fn finish(self) {
+        for db in &self.dbs {
+            db.close().await;
+        }
+        if let Some((url, drop)) = self.pg_cleanup {
+            let admin = sqlx::PgPool::connect(&url).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(drop))
+                .execute(&admin)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+fn obs(indicator: &str, area: &str, sex: &str, year: i32, value: f64) -> Observation {
+    let mut breakdown = Breakdown::total();
+    breakdown.set(Dimension::Sex, sex);
+    Observation {
+        key: SeriesKey {
+            indicator: indicator.into(),
+            area: area.into(),
+            breakdown,
+        },
+        period: Period::Year(year),
+        value: Some(value),
+        attrs: Attributes {
+            source: Some("test".into()),
+            ..Attributes::default()
+        },
+    }
+}
+
+fn meta(file: &str) -> RevisionMeta {
+    RevisionMeta {
+        author: "tester".into(),
+        kind: "import".into(),
+        file: Some(file.into()),
+        ..RevisionMeta::default()
+    }
+}
+
+fn all() -> ObservationQuery {
+    ObservationQuery {
+        limit: usize::MAX >> 2,
+        ..ObservationQuery::default()
+    }
+}
+
+#[tokio::test]
+async fn revisions_close_old_versions_and_reads_travel_in_time() {
+    let t = TestDbs::new("versions").await;
+    for db in &t.dbs {
+        let first = vec![
+            obs("IT_USE_ii99", "004", "_T", 2019, 13.5),
+            obs("IT_USE_ii99", "004", "F", 2019, 6.0),
+        ];
+        let out1 = db.write(&meta("a.csv"), &first).await.unwrap();
+        assert_eq!((out1.inserted, out1.closed, out1.unchanged), (2, 0, 0));
+        let r1 = out1.revision.unwrap();
+
+        // Same content again: no new versions and no revision.
+        let again = db.write(&meta("a.csv"), &first).await.unwrap();
+        assert_eq!(
+            (again.revision, again.inserted, again.unchanged),
+            (None, 0, 2)
+        );
+        assert_eq!(db.counts().await.unwrap(), (2, 1));
+
+        // A changed value closes the old version.
+        let second = vec![
+            obs("IT_USE_ii99", "004", "_T", 2019, 17.6),
+            obs("IT_USE_ii99", "004", "_T", 2020, 18.4),
+        ];
+        let out2 = db.write(&meta("b.csv"), &second).await.unwrap();
+        assert_eq!((out2.inserted, out2.closed, out2.unchanged), (2, 1, 0));
+        let r2 = out2.revision.unwrap();
+        assert!(r2 > r1);
+
+        let q = ObservationQuery {
+            breakdown: vec![(Dimension::Sex, vec!["_T".into()])],
+            ..all()
+        };
+        let now = db.observations_as_of(&q, r2).await.unwrap();
+        let values: Vec<(String, Option<f64>)> =
+            now.iter().map(|r| (r.period.clone(), r.value)).collect();
+        assert_eq!(
+            values,
+            vec![("2019".into(), Some(17.6)), ("2020".into(), Some(18.4))]
+        );
+        let then = db.observations_as_of(&q, r1).await.unwrap();
+        let values: Vec<(String, Option<f64>)> =
+            then.iter().map(|r| (r.period.clone(), r.value)).collect();
+        assert_eq!(values, vec![("2019".into(), Some(13.5))]);
+
+        // As of a time before any revision: nothing; as of now: the latest revision.
+        assert_eq!(
+            db.resolve_as_of(&AsOf::Time("2000-01-01T00:00:00.000000Z".into()))
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            db.resolve_as_of(&AsOf::Time(ictstat_store::now_text()))
+                .await
+                .unwrap(),
+            r2
+        );
+        assert!(db.resolve_as_of(&AsOf::Revision(r2 + 1)).await.is_err());
+
+        let history = db
+            .history("IT_USE_ii99", "004", &Breakdown::total(), "2019")
+            .await
+            .unwrap();
+        let versions: Vec<(Option<f64>, i64, Option<i64>)> = history
+            .iter()
+            .map(|v| (v.value, v.valid_from, v.valid_to))
+            .collect();
+        assert_eq!(
+            versions,
+            vec![(Some(13.5), r1, Some(r2)), (Some(17.6), r2, None)]
+        );
+        assert_eq!(history[0].file.as_deref(), Some("a.csv"));
+
+        let revisions = db.revisions(10, 0).await.unwrap();
+        assert_eq!(
+            revisions.iter().map(|r| r.id).collect::<Vec<_>>(),
+            vec![r2, r1]
+        );
+        assert_eq!(
+            (revisions[0].rows_inserted, revisions[0].rows_closed),
+            (2, 1)
+        );
+    }
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn read_model_answers_like_the_database() {
+    let t = TestDbs::new("readmodel").await;
+    for db in &t.dbs {
+        let mut rows = Vec::new();
+        for (i, area) in ["004", "008", "012", "762"].iter().enumerate() {
+            for year in 2015..2021 {
+                for sex in ["_T", "F", "M"] {
+                    rows.push(obs(
+                        "IT_USE_ii99",
+                        area,
+                        sex,
+                        year,
+                        (i * 10 + year as usize % 7) as f64,
+                    ));
+                }
+                rows.push(obs("IT_CEL_SETS_P2", area, "_T", year, 100.0 + year as f64));
+            }
+        }
+        db.write(&meta("a.csv"), &rows).await.unwrap();
+        let changed = vec![obs("IT_USE_ii99", "008", "F", 2020, 99.0)];
+        let rev = db
+            .write(&meta("b.csv"), &changed)
+            .await
+            .unwrap()
+            .revision
+            .unwrap();
+        let model = ReadModel::load(db).await.unwrap();
+        let snap = model.snapshot();
+        assert_eq!(snap.revision, rev);
+        assert_eq!(snap.len(), rows.len());
+
+        let queries = vec![
+            all(),
+            ObservationQuery {
+                indicators: vec!["IT_USE_ii99".into()],
+                ..all()
+            },
+            ObservationQuery {
+                areas: vec!["008".into(), "762".into()],
+                latest_only: true,
+                ..all()
+            },
+            ObservationQuery {
+                breakdown: vec![(Dimension::Sex, vec!["F".into(), "M".into()])],
+                start: Some("2017".into()),
+                end: Some("2018".into()),
+                ..all()
+            },
+            ObservationQuery {
+                indicators: vec!["IT_CEL_SETS_P2".into()],
+                limit: 5,
+                offset: 3,
+                ..all()
+            },
+            ObservationQuery {
+                indicators: vec!["NOPE".into()],
+                ..all()
+            },
+        ];
+        for q in &queries {
+            let from_db = db.observations_as_of(q, rev).await.unwrap();
+            let from_model: Vec<_> = snap.query(q).into_iter().cloned().collect();
+            assert_eq!(from_model, from_db, "query {q:?}");
+        }
+        assert_eq!(snap.query(&queries[2]).len(), 2 * 4);
+    }
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn catalog_is_copied_once_per_fingerprint() {
+    let t = TestDbs::new("catalog").await;
+    let catalog = Catalog::embedded().unwrap();
+    for db in &t.dbs {
+        assert!(db.sync_catalog(&catalog, "v1").await.unwrap());
+        assert!(!db.sync_catalog(&catalog, "v1").await.unwrap());
+        assert!(db.sync_catalog(&catalog, "v2").await.unwrap());
+        assert_eq!(
+            db.meta("catalog_fingerprint").await.unwrap().as_deref(),
+            Some("v2")
+        );
+    }
+    t.finish().await;
+}
+
+/// The two migration folders must define the same tables, columns, nullability and indexes.
+#[tokio::test]
+async fn sqlite_and_postgres_schemas_match() {
+    if std::env::var("ICTSTAT_TEST_DATABASE_URL").is_err() {
+        eprintln!("ICTSTAT_TEST_DATABASE_URL not set: schema parity needs PostgreSQL; skipped");
+        return;
+    }
+    let t = TestDbs::new("parity").await;
+    let (Db::Sqlite(lite), Db::Postgres(pg)) = (&t.dbs[0], &t.dbs[1]) else {
+        panic!("expected both backends")
+    };
+    let lite_cols: Vec<(String, String, String, bool)> = sqlx::query_as(
+        "SELECT m.name, p.name, p.type, p.\"notnull\" = 1 OR p.pk = 1 FROM sqlite_master m, pragma_table_info(m.name) p \
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+    )
+    .fetch_all(lite)
+    .await
+    .unwrap();
+    let pg_cols: Vec<(String, String, String, bool)> = sqlx::query_as(
+        "SELECT table_name::text, column_name::text, data_type::text, is_nullable = 'NO' FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
+    )
+    .fetch_all(pg)
+    .await
+    .unwrap();
+    let portable = |t: &str| match t.to_ascii_lowercase().as_str() {
+        "integer" | "bigint" => "integer".to_string(),
+        "double precision" | "real" => "double".to_string(),
+        other => other.to_string(),
+    };
+    let norm =
+        |cols: Vec<(String, String, String, bool)>| -> BTreeSet<(String, String, String, bool)> {
+            cols.into_iter()
+                .map(|(t, c, ty, nn)| (t, c, portable(&ty), nn))
+                .collect()
+        };
+    let (a, b) = (norm(lite_cols), norm(pg_cols));
+    assert!(!a.is_empty());
+    assert_eq!(
+        a,
+        b,
+        "columns differ: only in SQLite {:?}, only in PostgreSQL {:?}",
+        a.difference(&b).collect::<Vec<_>>(),
+        b.difference(&a).collect::<Vec<_>>()
+    );
+
+    let lite_idx: BTreeSet<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+    )
+    .fetch_all(lite)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    let pg_idx: BTreeSet<String> = sqlx::query_scalar(
+        "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'",
+    )
+    .fetch_all(pg)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    assert!(lite_idx.contains("observation_current"));
+    assert_eq!(lite_idx, pg_idx);
+    t.finish().await;
+}
