@@ -1,1 +1,36 @@
-//! placeholder
+//! The HTTP side of ictstat: the JSON API under `/api/v1` with its OpenAPI document, and
+//! downloads. Also the import service (`ingest`) and the first-start loader (`bootstrap`)
+//! that the CLI shares with the API, so that a file imported either way goes through exactly
+//! the same validation and write.
+
+pub mod bootstrap;
+mod error;
+pub mod ingest;
+mod routes;
+mod state;
+
+pub use error::ApiError;
+pub use routes::{ObservationParams, openapi, router};
+pub use state::{AppState, ServerConfig, parse_sha256_hex, sha256_hex};
+
+/// Serves the API on `listener` until the process is stopped, refreshing the read model when
+/// another process writes to the same database.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let poller = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            if let Err(e) = poller.read_model.refresh(&poller.db).await {
+                tracing::warn!("read model refresh failed: {e}");
+            }
+        }
+    });
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -12,6 +12,8 @@ mod db;
 mod read;
 mod read_model;
 mod rows;
+#[cfg(feature = "scratch")]
+pub mod scratch;
 mod write;
 
 pub use db::{Backend, Db, StoreError};

@@ -4,74 +4,12 @@
 use std::collections::BTreeSet;
 
 use ictstat_core::{Attributes, Breakdown, Catalog, Dimension, Observation, Period, SeriesKey};
+use ictstat_store::scratch::ScratchDbs;
 use ictstat_store::{AsOf, Db, ObservationQuery, ReadModel, RevisionMeta};
 
-/// A fresh, empty database per test: a temporary SQLite file, and a new PostgreSQL database
-/// when the URL is set.
-struct TestDbs {
-    dbs: Vec<Db>,
-    _dir: tempfile::TempDir,
-    pg_cleanup: Option<(String, String)>,
-}
-
-impl TestDbs {
-    async fn new(name: &str) -> TestDbs {
-        let dir = tempfile::tempdir().unwrap();
-        let mut dbs = vec![
-            Db::connect(&Db::sqlite_url(&dir.path().join("t.db")))
-                .await
-                .unwrap(),
-        ];
-        let mut pg_cleanup = None;
-        if let Ok(url) = std::env::var("ICTSTAT_TEST_DATABASE_URL") {
-            let db_name = format!("ictstat_test_{name}_{}", std::process::id());
-            let admin = sqlx::PgPool::connect(&url)
-                .await
-                .expect("ICTSTAT_TEST_DATABASE_URL connects");
-            let drop = format!("DROP DATABASE IF EXISTS {db_name}");
-            sqlx::query(sqlx::AssertSqlSafe(drop.as_str()))
-                .execute(&admin)
-                .await
-                .unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db_name}")))
-                .execute(&admin)
-                .await
-                .unwrap();
-            admin.close().await;
-            let test_url = replace_db_name(&url, &db_name);
-            dbs.push(Db::connect(&test_url).await.unwrap());
-            pg_cleanup = Some((url, drop));
-        }
-        TestDbs {
-            dbs,
-            _dir: dir,
-            pg_cleanup,
-        }
-    }
-
-    async fn finish(self) {
-        for db in &self.dbs {
-            db.close().await;
-        }
-        if let Some((url, drop)) = self.pg_cleanup {
-            let admin = sqlx::PgPool::connect(&url).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(drop))
-                .execute(&admin)
-                .await
-                .unwrap();
-        }
-    }
-}
-
-fn replace_db_name(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    }
+/// Fresh databases on every configured backend.
+async fn scratch(name: &str) -> ScratchDbs {
+    ScratchDbs::new(name).await.expect("scratch databases")
 }
 
 fn obs(indicator: &str, area: &str, sex: &str, year: i32, value: f64) -> Observation {
@@ -110,7 +48,7 @@ fn all() -> ObservationQuery {
 
 #[tokio::test]
 async fn revisions_close_old_versions_and_reads_travel_in_time() {
-    let t = TestDbs::new("versions").await;
+    let t = scratch("versions").await;
     for db in &t.dbs {
         let first = vec![
             obs("IT_USE_ii99", "004", "_T", 2019, 13.5),
@@ -193,12 +131,12 @@ async fn revisions_close_old_versions_and_reads_travel_in_time() {
             (2, 1)
         );
     }
-    t.finish().await;
+    t.finish().await.unwrap();
 }
 
 #[tokio::test]
 async fn read_model_answers_like_the_database() {
-    let t = TestDbs::new("readmodel").await;
+    let t = scratch("readmodel").await;
     for db in &t.dbs {
         let mut rows = Vec::new();
         for (i, area) in ["004", "008", "012", "762"].iter().enumerate() {
@@ -263,12 +201,12 @@ async fn read_model_answers_like_the_database() {
         }
         assert_eq!(snap.query(&queries[2]).len(), 2 * 4);
     }
-    t.finish().await;
+    t.finish().await.unwrap();
 }
 
 #[tokio::test]
 async fn catalog_is_copied_once_per_fingerprint() {
-    let t = TestDbs::new("catalog").await;
+    let t = scratch("catalog").await;
     let catalog = Catalog::embedded().unwrap();
     for db in &t.dbs {
         assert!(db.sync_catalog(&catalog, "v1").await.unwrap());
@@ -279,7 +217,7 @@ async fn catalog_is_copied_once_per_fingerprint() {
             Some("v2")
         );
     }
-    t.finish().await;
+    t.finish().await.unwrap();
 }
 
 /// The two migration folders must define the same tables, columns, nullability and indexes.
@@ -289,7 +227,7 @@ async fn sqlite_and_postgres_schemas_match() {
         eprintln!("ICTSTAT_TEST_DATABASE_URL not set: schema parity needs PostgreSQL; skipped");
         return;
     }
-    let t = TestDbs::new("parity").await;
+    let t = scratch("parity").await;
     let (Db::Sqlite(lite), Db::Postgres(pg)) = (&t.dbs[0], &t.dbs[1]) else {
         panic!("expected both backends")
     };
@@ -346,5 +284,5 @@ async fn sqlite_and_postgres_schemas_match() {
     .collect();
     assert!(lite_idx.contains("observation_current"));
     assert_eq!(lite_idx, pg_idx);
-    t.finish().await;
+    t.finish().await.unwrap();
 }

@@ -1,0 +1,152 @@
+//! The long layout: one observation per row, `indicator, area, period, value`, one column per
+//! breakdown dimension, attribute columns. It is ictstat's own exchange layout (what
+//! [`crate::write_long_csv`] writes) and the layout of XLSX imports.
+
+use crate::columns::{Attr, Role, role};
+use crate::csv_table::CsvTable;
+use crate::diag::{Diags, Found};
+use crate::rules;
+use crate::table::{At, Columns, Row};
+use crate::validate::{Candidate, Cell, Validator};
+use crate::{ReadOptions, no_data};
+
+/// Where each field of the long layout is in a table.
+#[derive(Debug, Clone)]
+pub(crate) struct LongLayout {
+    indicator: Field,
+    area: Field,
+    period: usize,
+    value: usize,
+    dims: [Option<usize>; 11],
+    attrs: [Option<usize>; 8],
+}
+
+/// A required field: a column, or a value given in the options for the whole file.
+#[derive(Debug, Clone)]
+enum Field {
+    Col(usize),
+    Fixed(String, &'static str),
+}
+
+impl Field {
+    fn cell<'a, R: Row + ?Sized>(&'a self, row: &'a R) -> Cell<'a> {
+        match self {
+            Field::Col(i) => Cell::new(row.get(*i), At::Col(*i)),
+            Field::Fixed(text, option) => Cell::new(text, At::Option(option)),
+        }
+    }
+}
+
+impl LongLayout {
+    /// Maps the header's columns to fields. Reports `missing-column` for absent required
+    /// columns and `ignored-column` for columns it does not know.
+    pub fn new(cols: &Columns, header_line: u64, opts: &ReadOptions, diags: &mut Diags) -> Option<Self> {
+        let mut indicator: Option<usize> = None;
+        let mut area: Option<usize> = None;
+        let mut period: Option<usize> = None;
+        let mut value: Option<usize> = None;
+        let mut dims: [Option<usize>; 11] = [None; 11];
+        let mut attrs: [Option<usize>; 8] = [None; 8];
+        for (i, name) in cols.names.iter().enumerate() {
+            let slot = match role(name) {
+                Some(Role::Indicator) => &mut indicator,
+                Some(Role::Area) => &mut area,
+                Some(Role::Period) => &mut period,
+                Some(Role::Value) => &mut value,
+                Some(Role::Dim(d)) => &mut dims[d as usize],
+                Some(Role::Attr(a)) => &mut attrs[a.index()],
+                Some(Role::Label) => continue,
+                None if name.is_empty() => continue,
+                None => {
+                    let column = cols.label(At::Col(i), header_line);
+                    diags.add(rules::IGNORED_COLUMN, Some(header_line), || {
+                        Found::new("this column is not part of the long layout and is ignored")
+                            .column(column)
+                            .fix("rename it to a dimension (sex, age, urbanisation, …) or attribute (obs_status, unit_mult, nature, source, footnote, lower_bound, upper_bound, std_error) if it is one, or remove it")
+                    });
+                    continue;
+                }
+            };
+            if let Some(first) = *slot {
+                let (column, first) = (cols.label(At::Col(i), header_line), cols.names[first].clone());
+                diags.add(rules::IGNORED_COLUMN, Some(header_line), || {
+                    Found::new(format!("this column means the same as column `{first}`, which is used instead"))
+                        .column(column)
+                        .fix("remove one of the two columns")
+                });
+            } else {
+                *slot = Some(i);
+            }
+        }
+        let fixed = |col: Option<usize>, opt: &Option<String>, name: &'static str| match (col, opt) {
+            (Some(i), _) => Some(Field::Col(i)),
+            (None, Some(v)) if !v.trim().is_empty() => Some(Field::Fixed(v.trim().to_string(), name)),
+            _ => None,
+        };
+        let indicator = fixed(indicator, &opts.indicator, "indicator");
+        let area = fixed(area, &opts.area, "area");
+        let required: [(&str, &str, bool); 4] = [
+            ("indicator", "indicator, series or SERIES (or pass --indicator)", indicator.is_some()),
+            ("area", "area, ref_area or REF_AREA (or pass --area)", area.is_some()),
+            ("period", "period, year or TIME_PERIOD", period.is_some()),
+            ("value", "value or OBS_VALUE", value.is_some()),
+        ];
+        let mut complete = true;
+        for (what, names, present) in required {
+            if !present {
+                complete = false;
+                diags.add(rules::MISSING_COLUMN, Some(header_line), || {
+                    Found::new(format!("the header has no {what} column"))
+                        .column(what)
+                        .value(cols.names.join(","))
+                        .fix(format!("add a column named {names}"))
+                });
+            }
+        }
+        if !complete {
+            return None;
+        }
+        Some(LongLayout {
+            indicator: indicator?,
+            area: area?,
+            period: period?,
+            value: value?,
+            dims,
+            attrs,
+        })
+    }
+
+    /// Validates one data row.
+    pub fn row<R: Row + ?Sized>(&self, line: u64, row: &R, cols: &Columns, v: &mut Validator<'_>, diags: &mut Diags) {
+        let cell = |i: usize| Cell::new(row.get(i), At::Col(i));
+        let mut c = Candidate::new(
+            line,
+            self.indicator.cell(row),
+            self.area.cell(row),
+            cell(self.period),
+            cell(self.value),
+        );
+        for (slot, col) in c.dims.iter_mut().zip(self.dims) {
+            *slot = col.map(cell);
+        }
+        for a in Attr::ALL {
+            c.attrs[a.index()] = self.attrs[a.index()].map(cell);
+        }
+        v.check(&c, cols, diags);
+    }
+}
+
+/// Reads a long CSV.
+pub(crate) fn read(text: &str, opts: &ReadOptions, v: &mut Validator<'_>, diags: &mut Diags) {
+    let delim = opts.delimiter.unwrap_or(b',');
+    let Some(mut table) = CsvTable::open(text, delim, |_| true, diags) else {
+        return;
+    };
+    let Some(layout) = LongLayout::new(&table.columns, table.header_line, opts, diags) else {
+        return;
+    };
+    let rows = table.rows(diags, |line, row, cols, diags| layout.row(line, row, cols, v, diags));
+    if rows == 0 {
+        no_data(table.header_line, diags);
+    }
+}

@@ -1,0 +1,267 @@
+//! From the bytes of a text file to UTF-8 text: byte-order marks, binary files, encodings, and
+//! fields too large to be data. These checks run before any CSV parsing so that each problem
+//! is reported as what it is (a binary file is not "a row with the wrong number of fields").
+
+use std::borrow::Cow;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
+
+use crate::diag::{Diags, Found};
+use crate::rules;
+
+/// The longest field any layout accepts. Statistical values, codes and footnotes are far
+/// shorter; a longer field is nearly always an unbalanced quote that swallowed the rest of the
+/// file, or an attempt to exhaust memory.
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The bytes without a UTF-8 byte-order mark.
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)
+}
+
+/// True when the file holds nothing but a byte-order mark and white space.
+pub(crate) fn is_blank(bytes: &[u8]) -> bool {
+    strip_bom(bytes).iter().all(u8::is_ascii_whitespace)
+}
+
+/// What a binary file most likely is, from its first bytes.
+pub(crate) fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: [(&[u8], &str); 7] = [
+        (b"PK\x03\x04", "a ZIP archive (an XLSX/ODS workbook or a zipped file)"),
+        (b"\xD0\xCF\x11\xE0", "a legacy Office file (an .xls workbook)"),
+        (b"\x89PNG", "a PNG image"),
+        (b"%PDF", "a PDF document"),
+        (b"\x1F\x8B", "a GZIP archive"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+    ];
+    SIGNATURES
+        .iter()
+        .find(|(sig, _)| bytes.starts_with(sig))
+        .map(|(_, what)| *what)
+}
+
+/// The byte offset of the first NUL byte, which never occurs in CSV text.
+fn first_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// 1-based line and 0-based column (in bytes) of a byte offset.
+pub(crate) fn line_of(bytes: &[u8], offset: usize) -> (u64, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let col = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(offset, |nl| offset - nl - 1);
+    (line, col)
+}
+
+/// Reports a binary file. Returns true if one was found.
+pub(crate) fn check_binary(bytes: &[u8], diags: &mut Diags) -> bool {
+    if let Some(what) = binary_kind(bytes) {
+        diags.add(rules::BINARY_FILE, Some(1), || {
+            let fix = if what.starts_with("a ZIP") {
+                "if it is an XLSX workbook, give it the .xlsx extension or pass --format xlsx; if it is a zipped CSV, unzip it first"
+            } else if what.starts_with("a legacy") {
+                "open it in a spreadsheet and save it as .xlsx or as \"CSV UTF-8\""
+            } else {
+                "upload the data file itself, exported as CSV (UTF-8) or XLSX"
+            };
+            Found::new(format!(
+                "the file is {what}, not CSV text (it was named or declared as text)"
+            ))
+            .fix(fix)
+        });
+        return true;
+    }
+    if let Some(at) = first_nul(bytes) {
+        let (line, _) = line_of(bytes, at);
+        diags.add(rules::BINARY_FILE, Some(line), || {
+            Found::new(format!(
+                "the file contains a NUL byte at byte offset {at}: it is binary, or UTF-16 text without a byte-order mark"
+            ))
+            .fix("export the data as CSV (UTF-8) or XLSX; for UTF-16 text, pass --encoding utf-16le")
+        });
+        return true;
+    }
+    false
+}
+
+/// A field longer than [`MAX_FIELD_BYTES`]: where it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Oversized {
+    /// 1-based physical line where the field starts.
+    pub line: u64,
+    /// 0-based index of the field in its record.
+    pub field: usize,
+    pub len: usize,
+}
+
+/// Finds the first field longer than `limit` bytes by scanning the raw bytes with the CSV
+/// quoting rules (a quote opens a quoted field only at the start of a field; `""` inside a
+/// quoted field is a literal quote), without copying anything. The CSV parser would otherwise
+/// copy the whole field into its record buffer, keeping it in memory twice.
+pub(crate) fn oversized_field(bytes: &[u8], delim: u8, limit: usize) -> Option<Oversized> {
+    if bytes.len() <= limit {
+        return None;
+    }
+    let mut line: u64 = 1;
+    let mut field = 0usize;
+    let mut start = 0usize;
+    let mut start_line = 1u64;
+    let mut i = 0usize;
+    let n = bytes.len();
+    while i < n {
+        let b = bytes[i];
+        if b == b'"' && i == start {
+            // Quoted field: run to the closing quote.
+            i += 1;
+            while i < n {
+                match bytes[i] {
+                    b'"' if bytes.get(i + 1) == Some(&b'"') => i += 2,
+                    b'"' => break,
+                    b'\n' => {
+                        line += 1;
+                        i += 1;
+                    }
+                    _ => i += 1,
+                }
+            }
+            i += 1;
+            continue;
+        }
+        if b == delim || b == b'\n' {
+            if i - start > limit {
+                return Some(Oversized {
+                    line: start_line,
+                    field,
+                    len: i - start,
+                });
+            }
+            if b == b'\n' {
+                line += 1;
+                field = 0;
+            } else {
+                field += 1;
+            }
+            start = i + 1;
+            start_line = line;
+        }
+        i += 1;
+    }
+    (n.saturating_sub(start) > limit).then_some(Oversized {
+        line: start_line,
+        field,
+        len: n - start,
+    })
+}
+
+/// Decodes the bytes of a text file to UTF-8.
+///
+/// Without `encoding`, the bytes must be UTF-8 (a UTF-8 or UTF-16 byte-order mark is honoured);
+/// the first invalid byte is reported with its line and offset. With `encoding` (a WHATWG
+/// label such as `windows-1252`, `latin1`, `utf-16le`), the bytes are decoded with it.
+pub(crate) fn decode<'a>(
+    bytes: &'a [u8],
+    encoding: Option<&str>,
+    diags: &mut Diags,
+) -> Option<Cow<'a, str>> {
+    if let Some(label) = encoding {
+        let Some(enc) = Encoding::for_label(label.trim().as_bytes()) else {
+            diags.add(rules::INVALID_ENCODING, None, || {
+                Found::new(format!("`{label}` is not an encoding name"))
+                    .value(label)
+                    .fix("pass an encoding label such as utf-8, windows-1252, iso-8859-1 or utf-16le")
+            });
+            return None;
+        };
+        let (text, _, _) = enc.decode(bytes);
+        return Some(match text {
+            Cow::Borrowed(s) => Cow::Borrowed(s.strip_prefix('\u{feff}').unwrap_or(s)),
+            Cow::Owned(s) => Cow::Owned(match s.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => s,
+            }),
+        });
+    }
+    for (bom, enc) in [(b"\xFF\xFE", UTF_16LE), (b"\xFE\xFF", UTF_16BE)] {
+        if bytes.starts_with(bom) {
+            let (text, _) = enc.decode_with_bom_removal(bytes);
+            return Some(text);
+        }
+    }
+    let body = strip_bom(bytes);
+    match std::str::from_utf8(body) {
+        Ok(s) => Some(Cow::Borrowed(s)),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let (line, col) = line_of(body, at);
+            let offset = at + (bytes.len() - body.len());
+            let bad = body[at];
+            diags.add(rules::INVALID_ENCODING, Some(line), || {
+                Found::new(format!(
+                    "the file is not valid UTF-8: byte 0x{bad:02X} at byte offset {offset} (byte {} of line {line}) cannot be decoded",
+                    col + 1
+                ))
+                .value(format!("0x{bad:02X}"))
+                .fix("re-save the file as UTF-8 (Excel: \"CSV UTF-8\"), or pass --encoding windows-1252 (or the file's actual encoding)")
+            });
+            None
+        }
+    }
+}
+
+/// True when the raw bytes (UTF-8 or an ASCII-compatible encoding) start with a UTF-16
+/// byte-order mark, so that NUL bytes are expected.
+pub(crate) fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_oversized_fields_with_csv_quoting() {
+        let big = "x".repeat(100);
+        let text = format!("a,b\n1,\"{big}\"\n");
+        let found = oversized_field(text.as_bytes(), b',', 50).unwrap();
+        assert_eq!((found.line, found.field), (2, 1));
+        // A quoted field with delimiters, newlines and escaped quotes inside is one field.
+        let text = format!("a,b\n\"x,\"\"y\"\"\n{}\",2\n3,4\n", "z".repeat(10));
+        assert_eq!(oversized_field(text.as_bytes(), b',', 12), Some(Oversized { line: 2, field: 0, len: 20 }));
+        assert_eq!(oversized_field(text.as_bytes(), b',', 30), None);
+        // An unquoted final field without a newline.
+        let text = format!("a\n{big}");
+        assert_eq!(oversized_field(text.as_bytes(), b',', 50).map(|o| o.line), Some(2));
+    }
+
+    #[test]
+    fn reports_the_first_invalid_byte_with_line_and_offset() {
+        let mut d = Diags::new("f.csv");
+        let bytes = b"a,b\nx,caf\xE9\n";
+        assert!(decode(bytes, None, &mut d).is_none());
+        let diag = &d.report.diagnostics[0];
+        assert_eq!(diag.rule, "invalid-encoding");
+        assert_eq!(diag.line, Some(2));
+        assert!(diag.message.contains("byte offset 9"), "{}", diag.message);
+        let mut d = Diags::new("f.csv");
+        assert_eq!(
+            decode(bytes, Some("windows-1252"), &mut d).as_deref(),
+            Some("a,b\nx,café\n")
+        );
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "a,b\n".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        let mut d = Diags::new("f.csv");
+        assert_eq!(decode(&bytes, None, &mut d).as_deref(), Some("a,b\n"));
+    }
+}

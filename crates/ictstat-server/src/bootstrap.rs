@@ -1,0 +1,138 @@
+//! First start: the catalogue and the bundled open data, embedded in the binary.
+//!
+//! A fresh install needs nothing but the executable: on an empty database `init` copies the
+//! catalogue and imports the bundled files (each as a `bundled` revision). Later starts find
+//! the fingerprints in the `meta` table and skip both, so starting is fast and never rewrites
+//! data. `data/ATTRIBUTION.md` gives each file's source and licence.
+
+use std::sync::Arc;
+
+use ictstat_core::Catalog;
+use ictstat_formats::ReadOptions;
+use ictstat_store::{Db, StoreError};
+
+use crate::ingest::{ImportOptions, ImportResult, InputFile, import};
+
+/// Source attribute of the ITU series, as their publishers ask to be credited.
+pub const ITU_SOURCE: &str = "ITU World Telecommunication/ICT Indicators Database, via World Bank WDI and Gapminder Systema Globalis (CC BY 4.0)";
+/// Source attribute of the population series.
+pub const POPULATION_SOURCE: &str =
+    "World Bank WDI SP.POP.TOTL, via datasets/population (ODC-PDDL-1.0)";
+
+/// A file shipped in `data/`, with what its layout does not say.
+pub struct BundledFile {
+    pub name: &'static str,
+    pub bytes: &'static [u8],
+    pub indicator: Option<&'static str>,
+    pub source: &'static str,
+}
+
+macro_rules! gapminder {
+    ($concept:literal) => {
+        BundledFile {
+            name: concat!("ddf--datapoints--", $concept, "--by--geo--time.csv"),
+            bytes: include_bytes!(concat!(
+                "../../../data/gapminder/ddf--datapoints--",
+                $concept,
+                "--by--geo--time.csv"
+            )),
+            indicator: None,
+            source: ITU_SOURCE,
+        }
+    };
+}
+
+/// The bundled data, in load order.
+pub fn bundled_files() -> Vec<BundledFile> {
+    vec![
+        BundledFile {
+            name: "wb_sp_pop_totl.csv",
+            bytes: include_bytes!("../../../data/population/wb_sp_pop_totl.csv"),
+            indicator: Some("SP_POP_TOTL"),
+            source: POPULATION_SOURCE,
+        },
+        gapminder!("internet_users"),
+        gapminder!("cell_phones_per_100_people"),
+        gapminder!("cell_phones_total"),
+        gapminder!("broadband_subscribers_per_100_people"),
+        gapminder!("broadband_subscribers"),
+        gapminder!("fixed_line_subscribers_per_100_people"),
+    ]
+}
+
+/// Changes whenever the bundled files or their load options change, so that an upgrade
+/// loads new bundled data as a new revision (values that did not change are not rewritten).
+pub fn bundle_fingerprint() -> String {
+    let mut all = Vec::new();
+    for f in bundled_files() {
+        all.extend_from_slice(f.name.as_bytes());
+        all.extend_from_slice(f.indicator.unwrap_or("").as_bytes());
+        all.extend_from_slice(f.source.as_bytes());
+        all.extend_from_slice(f.bytes);
+    }
+    crate::state::sha256_hex(&all)
+}
+
+/// A fingerprint of the catalogue's content.
+pub fn catalog_fingerprint(catalog: &Catalog) -> String {
+    let json = serde_json::to_vec(&(
+        &catalog.indicators,
+        &catalog.frameworks,
+        &catalog.targets,
+        &catalog.areas,
+        &catalog.memberships,
+    ))
+    .unwrap_or_default();
+    crate::state::sha256_hex(&json)
+}
+
+/// What `init` did.
+#[derive(Debug, Default)]
+pub struct InitReport {
+    pub catalog_written: bool,
+    /// One result per bundled file; empty when the bundled data was already loaded.
+    pub bundled: Vec<(String, ImportResult)>,
+}
+
+/// Brings a database up to the catalogue and bundled data of this build.
+pub async fn init(db: &Db, catalog: &Arc<Catalog>) -> Result<InitReport, StoreError> {
+    let mut report = InitReport {
+        catalog_written: db
+            .sync_catalog(catalog, &catalog_fingerprint(catalog))
+            .await?,
+        ..InitReport::default()
+    };
+    let fingerprint = bundle_fingerprint();
+    if db.meta("bundled_data").await?.as_deref() == Some(fingerprint.as_str()) {
+        return Ok(report);
+    }
+    for f in bundled_files() {
+        let opts = ImportOptions {
+            read: ReadOptions {
+                indicator: f.indicator.map(str::to_string),
+                source: Some(f.source.to_string()),
+                ..ReadOptions::default()
+            },
+            // The bundled files hold areas that are not UN M49 countries (World Bank
+            // aggregates, Gapminder-only territories): keep the valid rows, report the rest.
+            skip_invalid: true,
+            author: "ictstat".into(),
+            kind: "bundled".into(),
+            comment: Some("bundled open data".into()),
+            ..ImportOptions::default()
+        };
+        let result = import(
+            db,
+            catalog.clone(),
+            vec![InputFile {
+                name: f.name.into(),
+                bytes: f.bytes.to_vec(),
+            }],
+            &opts,
+        )
+        .await?;
+        report.bundled.push((f.name.to_string(), result));
+    }
+    db.set_meta("bundled_data", &fingerprint).await?;
+    Ok(report)
+}

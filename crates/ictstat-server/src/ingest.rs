@@ -1,0 +1,177 @@
+//! Importing files: read and validate every file, then write them as one revision, or nothing.
+//!
+//! The CLI (`ictstat import`) and the API (`POST /api/v1/imports`) both call `import`, so the
+//! same file gets the same report and the same result either way.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ictstat_core::{Catalog, Diagnostic, Observation, Report, Severity};
+use ictstat_formats::{ReadOptions, read};
+use ictstat_store::{Db, RevisionMeta, StoreError, WriteOutcome};
+use serde::Serialize;
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub read: ReadOptions,
+    /// Validate and report, write nothing.
+    pub dry_run: bool,
+    /// Write the valid rows even if some rows have errors (the report lists the rest).
+    pub skip_invalid: bool,
+    pub author: String,
+    /// Revision kind: `import` for users, `bundled` for the data shipped with ictstat.
+    pub kind: String,
+    pub comment: Option<String>,
+}
+
+/// One input file.
+pub struct InputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FileResult {
+    pub file: String,
+    /// Detected or requested layout; absent when it could not be recognised.
+    pub format: Option<String>,
+    pub rows_read: u64,
+    /// Rows with a missing-value marker (`..`, empty value), which are not data points.
+    pub rows_skipped: u64,
+    /// Valid observations found.
+    pub observations: u64,
+}
+
+/// The outcome of an import.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportResult {
+    /// `written`, `unchanged` (valid, but every value was already current), `rejected`
+    /// (errors and no `skip_invalid`) or `dry-run`.
+    pub status: String,
+    pub files: Vec<FileResult>,
+    pub report: Report,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<WriteOutcome>,
+}
+
+impl ImportResult {
+    pub fn is_rejected(&self) -> bool {
+        self.status == "rejected"
+    }
+}
+
+/// Reads, validates and (unless rejected or a dry run) writes `files` as one revision.
+pub async fn import(
+    db: &Db,
+    catalog: Arc<Catalog>,
+    files: Vec<InputFile>,
+    opts: &ImportOptions,
+) -> Result<ImportResult, StoreError> {
+    let read_opts = opts.read.clone();
+    let content_hash = {
+        let mut all = Vec::new();
+        for f in &files {
+            all.extend_from_slice(&f.bytes);
+        }
+        crate::state::sha256_hex(&all)
+    };
+    let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+    // Parsing a large file is CPU work: keep it off the async workers.
+    let (observations, report, file_results) =
+        tokio::task::spawn_blocking(move || validate_files(&catalog, files, &read_opts))
+            .await
+            .expect("file parsing does not panic");
+
+    let status = if report.has_errors() && !opts.skip_invalid {
+        "rejected"
+    } else if opts.dry_run {
+        "dry-run"
+    } else {
+        ""
+    };
+    if !status.is_empty() || observations.is_empty() {
+        let status = if status.is_empty() {
+            "unchanged"
+        } else {
+            status
+        };
+        return Ok(ImportResult {
+            status: status.into(),
+            files: file_results,
+            report,
+            outcome: None,
+        });
+    }
+    let meta = RevisionMeta {
+        author: opts.author.clone(),
+        kind: opts.kind.clone(),
+        file: Some(names.join(", ")),
+        comment: opts.comment.clone(),
+        content_hash: Some(content_hash),
+    };
+    let outcome = db.write(&meta, &observations).await?;
+    let status = if outcome.revision.is_some() {
+        "written"
+    } else {
+        "unchanged"
+    };
+    Ok(ImportResult {
+        status: status.into(),
+        files: file_results,
+        report,
+        outcome: Some(outcome),
+    })
+}
+
+/// Reads and validates every file and merges the results; a data point given by two files is
+/// an error, as within one file. Returns the valid observations, the report and per-file counts.
+pub fn validate_files(
+    catalog: &Catalog,
+    files: Vec<InputFile>,
+    opts: &ReadOptions,
+) -> (Vec<Observation>, Report, Vec<FileResult>) {
+    let mut observations = Vec::new();
+    let mut report = Report::default();
+    let mut results = Vec::new();
+    let mut first_file: HashMap<(String, String), String> = HashMap::new();
+    let several = files.len() > 1;
+    for file in files {
+        let parsed = read(&file.name, &file.bytes, catalog, opts);
+        results.push(FileResult {
+            file: file.name.clone(),
+            format: (!parsed
+                .report
+                .diagnostics
+                .iter()
+                .any(|d| d.rule == "unknown-format"))
+            .then(|| parsed.format.to_string()),
+            rows_read: parsed.rows_read,
+            rows_skipped: parsed.rows_skipped,
+            observations: parsed.observations.len() as u64,
+        });
+        report.merge(parsed.report);
+        for obs in parsed.observations {
+            if several {
+                let key = (obs.key.text(), obs.period.to_string());
+                if let Some(earlier) = first_file.get(&key) {
+                    report.push(Diagnostic {
+                        severity: Severity::Error,
+                        rule: "duplicate-key".into(),
+                        file: file.name.clone(),
+                        line: None,
+                        column: None,
+                        value: Some(format!("{} {}", key.0, key.1)),
+                        message: format!("this data point is also in {earlier}"),
+                        fix: Some("import each data point from one file only".into()),
+                    });
+                    continue;
+                }
+                first_file.insert(key, file.name.clone());
+            }
+            observations.push(obs);
+        }
+    }
+    (observations, report, results)
+}

@@ -1,0 +1,88 @@
+//! The `/api/v1` router and its OpenAPI document, built from the same handler list so that
+//! the document cannot drift from the routes.
+
+mod catalog;
+mod extract;
+mod imports;
+mod observations;
+mod params;
+
+pub use params::ObservationParams;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ictstat API",
+        description = "ICT-for-development indicators: catalogue, versioned observations, imports. \
+                       Errors are JSON objects with `code`, `message` and `details`.",
+        license(name = "Apache-2.0")
+    ),
+    components(schemas(ApiError)),
+    tags(
+        (name = "catalogue", description = "Indicators, frameworks, targets and areas"),
+        (name = "data", description = "Observations, their history and availability"),
+        (name = "imports", description = "Loading files (administrator token)")
+    )
+)]
+struct ApiDoc;
+
+fn api(state: &AppState) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(catalog::list_indicators))
+        .routes(routes!(catalog::get_indicator))
+        .routes(routes!(catalog::list_frameworks))
+        .routes(routes!(catalog::get_framework))
+        .routes(routes!(catalog::list_areas))
+        .routes(routes!(catalog::get_area))
+        .routes(routes!(catalog::metadata))
+        .routes(routes!(observations::list_observations))
+        .routes(routes!(observations::observation_history))
+        .routes(routes!(observations::availability))
+        .routes(routes!(observations::list_revisions))
+        .routes(routes!(imports::create_import))
+        // Only imports have bodies; this bounds them.
+        .layer(DefaultBodyLimit::max(state.config.max_upload_bytes))
+}
+
+/// The OpenAPI document of `/api/v1`.
+pub fn openapi(state: &AppState) -> utoipa::openapi::OpenApi {
+    OpenApiRouter::new()
+        .nest("/api/v1", api(state))
+        .split_for_parts()
+        .1
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let (router, doc) = OpenApiRouter::new()
+        .nest("/api/v1", api(&state))
+        .split_for_parts();
+    let doc = std::sync::Arc::new(doc);
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
+        .route("/health", get(|| async { "ok" }))
+        .fallback(|| async {
+            ApiError::not_found(
+                "no such route; the API is under /api/v1 (see /api/v1/openapi.json)",
+            )
+        })
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

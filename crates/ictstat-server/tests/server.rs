@@ -1,0 +1,378 @@
+//! API tests over the real router, on SQLite and (when `ICTSTAT_TEST_DATABASE_URL` is set) on
+//! PostgreSQL.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use ictstat_core::Catalog;
+use ictstat_server::{AppState, ServerConfig, bootstrap, router};
+use ictstat_store::ReadModel;
+use ictstat_store::scratch::ScratchDbs;
+use serde_json::Value;
+use tower::ServiceExt;
+
+const TOKEN: &str = "test-admin-token";
+
+struct TestApp {
+    state: AppState,
+}
+
+/// Apps on every configured backend, each on a fresh database; the scratch databases go when
+/// the test calls `finish`.
+async fn apps(name: &str, bundled: bool) -> (Vec<TestApp>, ScratchDbs) {
+    let scratch = ScratchDbs::new(name).await.unwrap();
+    let catalog = Arc::new(Catalog::embedded().unwrap());
+    let mut out = Vec::new();
+    for db in &scratch.dbs {
+        if bundled {
+            bootstrap::init(db, &catalog).await.unwrap();
+        }
+        let read_model = ReadModel::load(db).await.unwrap();
+        let config = ServerConfig {
+            admin_token_sha256: ictstat_server::parse_sha256_hex(&ictstat_server::sha256_hex(
+                TOKEN.as_bytes(),
+            )),
+            max_upload_bytes: 1024 * 1024,
+        };
+        let state = AppState {
+            db: db.clone(),
+            catalog: catalog.clone(),
+            read_model,
+            config: Arc::new(config),
+        };
+        out.push(TestApp { state });
+    }
+    (out, scratch)
+}
+
+impl TestApp {
+    async fn call(&self, req: Request<Body>) -> (StatusCode, Vec<u8>, String) {
+        let resp = router(self.state.clone()).oneshot(req).await.unwrap();
+        let status = resp.status();
+        let ctype = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        (status, body, ctype)
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        let (status, body, _) = self
+            .call(Request::get(uri).body(Body::empty()).unwrap())
+            .await;
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
+    async fn import(
+        &self,
+        file_name: &str,
+        body: &[u8],
+        token: Option<&str>,
+        extra: &str,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::post(format!("/api/v1/imports?file_name={file_name}{extra}"));
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let (status, body, _) = self
+            .call(req.body(Body::from(body.to_vec())).unwrap())
+            .await;
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+}
+
+fn values(page: &Value) -> Vec<(String, String, f64)> {
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["area"].as_str().unwrap().to_string(),
+                r["period"].as_str().unwrap().to_string(),
+                r["value"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn bundled_data_is_loaded_once_and_served() {
+    let (apps, scratch) = apps("bundled", true).await;
+    for app in apps {
+        let (obs, revs) = app.state.db.counts().await.unwrap();
+        // Second start: nothing is rewritten.
+        let again = bootstrap::init(&app.state.db, &app.state.catalog)
+            .await
+            .unwrap();
+        assert!(!again.catalog_written && again.bundled.is_empty());
+        assert_eq!(app.state.db.counts().await.unwrap(), (obs, revs));
+        assert_eq!(revs, bootstrap::bundled_files().len() as i64);
+
+        // Afghanistan, Internet users 2019, as in data/gapminder/…internet_users…csv ("afg,2019,17.6").
+        let (status, page) = app
+            .get("/api/v1/observations?indicator=IT.NET.USER.ZS&area=AFG&start=2019&end=2019")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(
+            values(&page),
+            vec![("004".to_string(), "2019".to_string(), 17.6)]
+        );
+        assert_eq!(
+            page["data"][0]["source"].as_str(),
+            Some(bootstrap::ITU_SOURCE)
+        );
+
+        // About 200 countries have Internet data.
+        let (_, avail) = app.get("/api/v1/availability?indicator=IT_USE_ii99").await;
+        let countries = avail[0]["areas"].as_object().unwrap().len();
+        assert!((190..=215).contains(&countries), "{countries} areas");
+
+        // A group filter returns only members: the latest value of each LDC.
+        let (_, ldc) = app
+            .get("/api/v1/observations?indicator=IT_USE_ii99&group=199&latest=true")
+            .await;
+        let members: Vec<String> = app
+            .state
+            .catalog
+            .members("199")
+            .map(str::to_string)
+            .collect();
+        let rows = values(&ldc);
+        assert!(rows.len() >= 40, "{} LDC rows", rows.len());
+        assert!(rows.iter().all(|(a, _, _)| members.contains(a)));
+
+        // Population comes from the World Bank file: China 2020 = 1,411,100,000.
+        let (_, pop) = app
+            .get("/api/v1/observations?indicator=SP_POP_TOTL&area=CHN&start=2020&end=2020")
+            .await;
+        assert_eq!(values(&pop)[0].2, 1_411_100_000.0);
+    }
+    scratch.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn catalogue_routes_and_openapi() {
+    let (apps, scratch) = apps("catalog", false).await;
+    for app in apps {
+        let (status, ind) = app.get("/api/v1/indicators/17.8.1").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(ind["code"], "IT_USE_ii99");
+        assert!(
+            ind["framework_items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["framework"] == "SDG_ICT")
+        );
+
+        let (_, list) = app.get("/api/v1/indicators?framework=SDG_ICT").await;
+        assert!(
+            list.as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["code"] == "IT_MOB_OWN")
+        );
+
+        let (_, fw) = app.get("/api/v1/frameworks").await;
+        assert!(fw.as_array().unwrap().iter().any(|f| f["id"] == "WSIS"));
+
+        let (status, area) = app.get("/api/v1/areas/Afghanistan").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(area["iso3"], "AFG");
+        assert!(
+            area["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["code"] == "199")
+        );
+
+        let (_, doc) = app.get("/api/v1/openapi.json").await;
+        for path in [
+            "/api/v1/observations",
+            "/api/v1/observations/history",
+            "/api/v1/imports",
+            "/api/v1/availability",
+            "/api/v1/indicators/{code}",
+        ] {
+            assert!(
+                doc["paths"].get(path).is_some(),
+                "{path} missing from the OpenAPI document"
+            );
+        }
+
+        // Errors are JSON with a code.
+        let (status, err) = app
+            .get("/api/v1/observations?indicator=NOT_AN_INDICATOR")
+            .await;
+        assert_eq!(
+            (status, err["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad-request"))
+        );
+        let (status, err) = app.get("/api/v1/observations?colour=blue").await;
+        assert_eq!(
+            (status, err["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad-request"))
+        );
+        let (status, err) = app.get("/api/v1/observations?sex=X").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+        let (status, err) = app.get("/nowhere").await;
+        assert_eq!(
+            (status, err["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("not-found"))
+        );
+    }
+    scratch.finish().await.unwrap();
+}
+
+const FIRST: &str = "indicator,area,period,sex,value,source\n\
+IT_USE_ii99,KEN,2021,_T,29.5,KNBS\n\
+IT_USE_ii99,KEN,2021,F,25.1,KNBS\n\
+IT_USE_ii99,KEN,2021,M,33.9,KNBS\n";
+const SECOND: &str = "indicator,area,period,sex,value,source\n\
+IT_USE_ii99,KEN,2021,_T,30.1,KNBS revised\n";
+
+#[tokio::test]
+async fn imports_version_data_and_reads_travel_in_time() {
+    let (apps, scratch) = apps("imports", false).await;
+    for app in apps {
+        // No token, wrong token: refused.
+        assert_eq!(
+            app.import("a.csv", FIRST.as_bytes(), None, "").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            app.import("a.csv", FIRST.as_bytes(), Some("wrong"), "")
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
+
+        // Dry run writes nothing.
+        let (status, r) = app
+            .import("a.csv", FIRST.as_bytes(), Some(TOKEN), "&dry_run=true")
+            .await;
+        assert_eq!(
+            (status, r["status"].as_str()),
+            (StatusCode::OK, Some("dry-run"))
+        );
+        assert_eq!(app.state.db.counts().await.unwrap(), (0, 0));
+
+        let (status, r) = app.import("a.csv", FIRST.as_bytes(), Some(TOKEN), "").await;
+        assert_eq!(
+            (status, r["status"].as_str()),
+            (StatusCode::OK, Some("written")),
+            "{r}"
+        );
+        let r1 = r["outcome"]["revision"].as_i64().unwrap();
+
+        // The same file again: no new versions.
+        let (_, r) = app.import("a.csv", FIRST.as_bytes(), Some(TOKEN), "").await;
+        assert_eq!(r["status"].as_str(), Some("unchanged"));
+        assert_eq!(app.state.db.counts().await.unwrap(), (3, 1));
+
+        // A file with an error is rejected whole.
+        let bad = format!("{SECOND}IT_USE_ii99,KEN,2022,_T,130,KNBS\n");
+        let (status, r) = app.import("bad.csv", bad.as_bytes(), Some(TOKEN), "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r["report"]["diagnostics"][0]["rule"], "out-of-range");
+        assert_eq!(r["report"]["diagnostics"][0]["line"], 3);
+        assert_eq!(app.state.db.counts().await.unwrap(), (3, 1));
+        // … unless asked to keep the valid rows.
+        let (status, r) = app
+            .import("bad.csv", bad.as_bytes(), Some(TOKEN), "&skip_invalid=true")
+            .await;
+        assert_eq!(
+            (status, r["status"].as_str()),
+            (StatusCode::OK, Some("written")),
+            "{r}"
+        );
+        let r2 = r["outcome"]["revision"].as_i64().unwrap();
+        assert_eq!(r["outcome"]["closed"], 1);
+
+        // Current data, data as of the first revision, and the history of the revised point.
+        let (_, now) = app
+            .get("/api/v1/observations?indicator=IT_USE_ii99&sex=_T")
+            .await;
+        assert_eq!(values(&now), vec![("404".into(), "2021".into(), 30.1)]);
+        assert_eq!(now["revision"], r2);
+        let (_, then) = app
+            .get(&format!(
+                "/api/v1/observations?indicator=IT_USE_ii99&sex=_T&as_of={r1}"
+            ))
+            .await;
+        assert_eq!(values(&then), vec![("404".into(), "2021".into(), 29.5)]);
+        let (_, before) = app
+            .get("/api/v1/observations?indicator=IT_USE_ii99&as_of=2000-01-01")
+            .await;
+        assert_eq!(before["data"].as_array().unwrap().len(), 0);
+        let (status, h) = app
+            .get("/api/v1/observations/history?indicator=IT_USE_ii99&area=KEN&start=2021")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{h}");
+        let versions: Vec<(f64, i64)> = h["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["value"].as_f64().unwrap(),
+                    v["valid_from"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(versions, vec![(29.5, r1), (30.1, r2)]);
+        assert_eq!(h["versions"][0]["valid_to"], r2);
+
+        let (_, revs) = app.get("/api/v1/revisions").await;
+        assert_eq!(revs.as_array().unwrap().len(), 2);
+        assert_eq!(revs[0]["file"], "bad.csv");
+
+        // Downloads: CSV that imports back unchanged, and an XLSX workbook.
+        let (status, csv, ctype) = app
+            .call(
+                Request::get("/api/v1/observations?indicator=IT_USE_ii99&format=csv")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(ctype.starts_with("text/csv"));
+        let (_, r) = app.import("roundtrip.csv", &csv, Some(TOKEN), "").await;
+        assert_eq!(r["status"].as_str(), Some("unchanged"), "{r}");
+        let (status, xlsx, ctype) = app
+            .call(
+                Request::get("/api/v1/observations?indicator=IT_USE_ii99&format=xlsx")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(ctype.contains("spreadsheetml"));
+        assert_eq!(&xlsx[..2], b"PK");
+    }
+    scratch.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn uploads_over_the_limit_are_refused() {
+    let (apps, scratch) = apps("limit", false).await;
+    for app in apps {
+        let big = vec![b'a'; 2 * 1024 * 1024];
+        let (status, _) = app.import("big.csv", &big, Some(TOKEN), "").await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(app.state.db.counts().await.unwrap(), (0, 0));
+    }
+    scratch.finish().await.unwrap();
+}

@@ -1,0 +1,169 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "ictstat",
+    version,
+    about = "ICT-for-development indicators: catalogue, versioned store, imports with validation, JSON API.",
+    after_help = "Examples:\n  ictstat serve                      # http://127.0.0.1:8080 on ./ictstat.db with the bundled data\n  ictstat import data.csv --dry-run  # validate a file and show the report\n  ictstat export --indicator 17.8.1 --group 199 --latest -o ldc.csv\n\nExit codes: 0 success, 1 failure, 2 bad command line, 3 invalid input (nothing written)."
+)]
+pub struct Cli {
+    /// Database: sqlite://FILE (embedded, the default) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "ICTSTAT_DATABASE_URL",
+        default_value = "sqlite://ictstat.db"
+    )]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Start the HTTP API; on an empty database, first load the catalogue and the bundled data.
+    #[command(
+        after_help = "Examples:\n  ictstat serve\n  ictstat serve --listen 0.0.0.0:8080 --database-url postgres://postgres@127.0.0.1/ictstat\n  ICTSTAT_ADMIN_TOKEN_SHA256=$(printf %s \"$TOKEN\" | ictstat token-hash) ictstat serve"
+    )]
+    Serve(ServeArgs),
+    /// Create the schema and load the catalogue and the bundled data, then exit.
+    #[command(after_help = "Example:\n  ictstat init --database-url sqlite://ictstat.db")]
+    Init,
+    /// Import files as one revision (all or nothing unless --skip-invalid).
+    #[command(
+        after_help = "Examples:\n  ictstat import observations.csv\n  ictstat import indicator_17-8-1.csv --area ARM --comment \"Armstat 2025 release\"\n  ictstat import wb_sp_pop_totl.csv --indicator SP.POP.TOTL --skip-invalid\n  ictstat import big.csv --dry-run"
+    )]
+    Import(ImportArgs),
+    /// Validate files against the catalogue and print the report; writes nothing, needs no database.
+    #[command(after_help = "Example:\n  ictstat validate survey_tables.xlsx")]
+    Validate(ReadArgs),
+    /// Write observations as CSV, XLSX or JSON.
+    #[command(
+        after_help = "Examples:\n  ictstat export --indicator IT_USE_ii99 -o internet.csv\n  ictstat export --indicator 17.8.1 --area KEN,UGA --start 2010 --format xlsx -o east-africa.xlsx\n  ictstat export --indicator IT_USE_ii99 --as-of 3 --format json"
+    )]
+    Export(ExportArgs),
+    /// List the catalogue's indicators.
+    #[command(
+        after_help = "Examples:\n  ictstat indicators\n  ictstat indicators --framework SDG_ICT\n  ictstat indicators --search broadband"
+    )]
+    Indicators(IndicatorArgs),
+    /// List areas and groups.
+    #[command(
+        after_help = "Examples:\n  ictstat areas --kind income_group\n  ictstat areas --group 199"
+    )]
+    Areas(AreaArgs),
+    /// Print the SHA-256 of a token read from standard input, for ICTSTAT_ADMIN_TOKEN_SHA256.
+    TokenHash,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ICTSTAT_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// SHA-256 (hex) of the administrator token that may import through the API.
+    #[arg(long, env = "ICTSTAT_ADMIN_TOKEN_SHA256")]
+    pub admin_token_sha256: Option<String>,
+    /// Largest accepted upload in MiB.
+    #[arg(long, default_value_t = 256)]
+    pub max_upload_mib: usize,
+}
+
+#[derive(Args)]
+pub struct ReadArgs {
+    /// Files to read: long CSV, Open SDG CSV, World Bank CSV, Gapminder DDF CSV or XLSX.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Layout, when the file name does not tell: long-csv, open-sdg, world-bank, gapminder, xlsx.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Indicator, for layouts that do not name it.
+    #[arg(long)]
+    pub indicator: Option<String>,
+    /// Area, for national files (Open SDG) without an area column.
+    #[arg(long)]
+    pub area: Option<String>,
+    /// SOURCE attribute for rows that have none.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Field delimiter of CSV files.
+    #[arg(long)]
+    pub delimiter: Option<char>,
+    /// Character encoding of CSV files that are not UTF-8, e.g. windows-1252.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Validate and report; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the valid rows even when some rows have errors.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Why this revision exists.
+    #[arg(long)]
+    pub comment: Option<String>,
+    /// Who imports (default: $USER).
+    #[arg(long, env = "USER", default_value = "unknown")]
+    pub author: String,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// Indicator codes or aliases, comma-separated (all when absent).
+    #[arg(long)]
+    pub indicator: Option<String>,
+    /// Areas (M49, ISO codes or names), comma-separated.
+    #[arg(long)]
+    pub area: Option<String>,
+    /// Groups whose members to include (199 LDCs, 722 SIDS, HIC…).
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Breakdown filters, e.g. --breakdown sex=F,M --breakdown urbanisation=R.
+    #[arg(long, value_name = "DIMENSION=CODES")]
+    pub breakdown: Vec<String>,
+    #[arg(long)]
+    pub start: Option<String>,
+    #[arg(long)]
+    pub end: Option<String>,
+    /// Only the latest period of each series.
+    #[arg(long)]
+    pub latest: bool,
+    /// A revision number or ISO-8601 time.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// csv, xlsx or json.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// Output file (standard output when absent; required for xlsx).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct IndicatorArgs {
+    #[arg(long)]
+    pub framework: Option<String>,
+    #[arg(long)]
+    pub search: Option<String>,
+}
+
+#[derive(Args)]
+pub struct AreaArgs {
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[arg(long)]
+    pub group: Option<String>,
+}

@@ -1,0 +1,167 @@
+//! `ictstat import` and `ictstat validate`.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use ictstat_core::{Catalog, Report};
+use ictstat_formats::{Format, ReadOptions};
+use ictstat_server::ingest::{self, ImportOptions, ImportResult, InputFile};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::EXIT_INVALID;
+use crate::cli::{ImportArgs, ReadArgs};
+
+fn read_options(args: &ReadArgs) -> anyhow::Result<ReadOptions> {
+    let format = match &args.format {
+        None => None,
+        Some(f) => Some(f.parse::<Format>().map_err(|_| {
+            anyhow::anyhow!(
+                "unknown --format `{f}`: use long-csv, open-sdg, world-bank, gapminder or xlsx"
+            )
+        })?),
+    };
+    let delimiter = match args.delimiter {
+        None => None,
+        Some(c) if c.is_ascii() => Some(c as u8),
+        Some(c) => anyhow::bail!("--delimiter must be one ASCII character, not `{c}`"),
+    };
+    Ok(ReadOptions {
+        format,
+        indicator: args.indicator.clone(),
+        area: args.area.clone(),
+        source: args.source.clone(),
+        delimiter,
+        encoding: args.encoding.clone(),
+    })
+}
+
+fn load_files(args: &ReadArgs) -> anyhow::Result<Vec<InputFile>> {
+    args.files
+        .iter()
+        .map(|path| {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            Ok(InputFile { name, bytes })
+        })
+        .collect()
+}
+
+/// A spinner on standard error while a long step runs (hidden when stderr is not a terminal).
+fn spinner(message: String) -> ProgressBar {
+    let bar = ProgressBar::new_spinner().with_message(message);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+fn print_report(report: &Report) {
+    for d in &report.diagnostics {
+        eprintln!("{d}");
+    }
+    if report.truncated > 0 {
+        eprintln!(
+            "… and {} more diagnostics (use --json for the counts)",
+            report.truncated
+        );
+    }
+}
+
+fn print_result(result: &ImportResult, json: bool) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(result).unwrap_or_default()
+        );
+        return;
+    }
+    print_report(&result.report);
+    for f in &result.files {
+        println!(
+            "{}: {} ({} rows read, {} missing-value rows, {} valid observations)",
+            f.file,
+            f.format.as_deref().unwrap_or("unrecognised layout"),
+            f.rows_read,
+            f.rows_skipped,
+            f.observations
+        );
+    }
+    let r = &result.report;
+    let written = match &result.outcome {
+        Some(o) => format!(
+            "; revision {}: {} new versions, {} closed, {} unchanged",
+            o.revision.map_or("none".to_string(), |r| r.to_string()),
+            o.inserted,
+            o.closed,
+            o.unchanged
+        ),
+        None => String::new(),
+    };
+    println!(
+        "{}: {} errors, {} warnings{written}",
+        result.status, r.errors, r.warnings
+    );
+}
+
+pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<u8> {
+    let opts = ImportOptions {
+        read: read_options(&args.read)?,
+        dry_run: args.dry_run,
+        skip_invalid: args.skip_invalid,
+        author: args.author.clone(),
+        kind: "import".into(),
+        comment: args.comment.clone(),
+    };
+    let files = load_files(&args.read)?;
+    let (db, catalog) = crate::serve::open(database_url).await?;
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    let bar = spinner(format!(
+        "importing {} file(s), {:.1} MB",
+        files.len(),
+        bytes as f64 / 1e6
+    ));
+    let result = ingest::import(&db, catalog, files, &opts).await;
+    bar.finish_and_clear();
+    db.close().await;
+    let result = result?;
+    print_result(&result, args.read.json);
+    Ok(if result.is_rejected() {
+        EXIT_INVALID
+    } else {
+        0
+    })
+}
+
+pub async fn validate(args: ReadArgs) -> anyhow::Result<u8> {
+    let opts = read_options(&args)?;
+    let files = load_files(&args)?;
+    let catalog = Catalog::embedded().context("the embedded catalogue is invalid")?;
+    let bar = spinner(format!("validating {} file(s)", files.len()));
+    let (_, report, files) = ingest::validate_files(&catalog, files, &opts);
+    bar.finish_and_clear();
+    let status = if report.has_errors() {
+        "rejected"
+    } else {
+        "valid"
+    };
+    print_result(
+        &ImportResult {
+            status: status.into(),
+            files,
+            report,
+            outcome: None,
+        },
+        args.json,
+    );
+    Ok(if status == "rejected" {
+        EXIT_INVALID
+    } else {
+        0
+    })
+}

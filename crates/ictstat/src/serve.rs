@@ -1,0 +1,87 @@
+//! `ictstat serve` and `ictstat init`.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use ictstat_core::Catalog;
+use ictstat_server::{AppState, ServerConfig, bootstrap};
+use ictstat_store::{Db, ReadModel};
+
+use crate::cli::ServeArgs;
+
+/// Connects, migrates, and loads the catalogue and bundled data if this database lacks them.
+pub async fn open(database_url: &str) -> anyhow::Result<(Db, Arc<Catalog>)> {
+    let catalog = Arc::new(Catalog::embedded().context("the embedded catalogue is invalid")?);
+    let db = Db::connect(database_url)
+        .await
+        .with_context(|| format!("cannot open database {database_url}"))?;
+    let started = std::time::Instant::now();
+    let report = bootstrap::init(&db, &catalog)
+        .await
+        .context("cannot initialise the database")?;
+    if report.catalog_written {
+        tracing::info!(
+            "catalogue stored: {} indicators, {} frameworks, {} areas",
+            catalog.indicators.len(),
+            catalog.frameworks.len(),
+            catalog.areas.len()
+        );
+    }
+    for (file, result) in &report.bundled {
+        let written = result.outcome.as_ref().map_or(0, |o| o.inserted);
+        tracing::info!(
+            "bundled {file}: {written} observations written; {} rows not loaded ({} errors, {} warnings: areas that are not UN M49 countries)",
+            result.report.errors + result.report.warnings,
+            result.report.errors,
+            result.report.warnings
+        );
+    }
+    if !report.bundled.is_empty() {
+        tracing::info!(
+            "bundled data loaded in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok((db, catalog))
+}
+
+pub async fn init_only(database_url: &str) -> anyhow::Result<u8> {
+    let (db, _) = open(database_url).await?;
+    let (observations, revisions) = db.counts().await?;
+    println!("{database_url}: {observations} observation versions in {revisions} revisions");
+    db.close().await;
+    Ok(0)
+}
+
+pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<u8> {
+    let admin_token_sha256 = match &args.admin_token_sha256 {
+        None => None,
+        Some(hex) => Some(ictstat_server::parse_sha256_hex(hex).context(
+            "--admin-token-sha256 must be 64 hexadecimal digits (see `ictstat token-hash`)",
+        )?),
+    };
+    let (db, catalog) = open(database_url).await?;
+    let read_model = ReadModel::load(&db).await?;
+    let config = ServerConfig {
+        admin_token_sha256,
+        max_upload_bytes: args.max_upload_mib * 1024 * 1024,
+    };
+    if config.admin_token_sha256.is_none() {
+        tracing::info!("no administrator token configured: imports through the API are disabled");
+    }
+    let state = AppState {
+        db,
+        catalog,
+        read_model,
+        config: Arc::new(config),
+    };
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    tracing::info!(
+        "ictstat listening on http://{} (API under /api/v1, OpenAPI at /api/v1/openapi.json)",
+        listener.local_addr()?
+    );
+    ictstat_server::serve(state, listener).await?;
+    Ok(0)
+}
