@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use ictstat_core::{Attributes, Dimension, Observation};
+use ictstat_core::{Attributes, Dimension, Observation, Period, SeriesKey};
 use sqlx::{PgPool, Postgres, QueryBuilder, Sqlite, SqlitePool, Transaction};
 
 use crate::db::{Db, StoreError, with_pool};
@@ -112,6 +112,7 @@ impl Db {
         meta: &RevisionMeta,
         observations: &[Observation],
     ) -> Result<WriteOutcome, StoreError> {
+        let started = std::time::Instant::now();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
 
@@ -128,27 +129,33 @@ impl Db {
                 let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(&mut *tx).await?;
                 series.extend(rows);
             }
-            let mut missing: Vec<&Observation> = Vec::new();
-            let mut seen_missing = std::collections::HashSet::new();
-            let keys: Vec<String> = observations.iter().map(|o| o.key.text()).collect();
-            for (obs, key) in observations.iter().zip(&keys) {
-                if !series.contains_key(key) && seen_missing.insert(key.as_str()) {
-                    missing.push(obs);
-                }
-            }
+            // Distinct series of the input, in first-seen order; the text key is built once per
+            // series, not once per row.
+            let mut distinct: HashMap<&SeriesKey, usize> = HashMap::new();
+            let mut distinct_keys: Vec<(&SeriesKey, String)> = Vec::new();
+            let row_series: Vec<usize> = observations
+                .iter()
+                .map(|o| {
+                    *distinct.entry(&o.key).or_insert_with(|| {
+                        distinct_keys.push((&o.key, o.key.text()));
+                        distinct_keys.len() - 1
+                    })
+                })
+                .collect();
+            let missing: Vec<&(&SeriesKey, String)> = distinct_keys.iter().filter(|(_, text)| !series.contains_key(text)).collect();
             for chunk in missing.chunks(BATCH) {
                 let mut qb = QueryBuilder::new("INSERT INTO series (key, indicator, area, breakdown");
                 for d in Dimension::ALL {
                     qb.push(", ").push(d.column());
                 }
                 qb.push(") ");
-                qb.push_values(chunk, |mut b, o| {
-                    b.push_bind(o.key.text())
-                        .push_bind(o.key.indicator.clone())
-                        .push_bind(o.key.area.clone())
-                        .push_bind(o.key.breakdown.to_string());
+                qb.push_values(chunk, |mut b, (key, text)| {
+                    b.push_bind(text.clone())
+                        .push_bind(key.indicator.clone())
+                        .push_bind(key.area.clone())
+                        .push_bind(key.breakdown.to_string());
                     for d in Dimension::ALL {
-                        b.push_bind(o.key.breakdown.get(d).to_string());
+                        b.push_bind(key.breakdown.get(d).to_string());
                     }
                 });
                 qb.push(" RETURNING key, id");
@@ -156,9 +163,12 @@ impl Db {
                 series.extend(rows);
             }
 
+            tracing::debug!("write: {} series resolved, {} new, in {:?}", series.len(), missing.len(), started.elapsed());
+
             // 2. Current versions of the data points of those indicators.
-            let mut current: HashMap<(i64, String), Current> = HashMap::new();
-            if missing.len() < keys.len() {
+            let series_ids: Vec<i64> = distinct_keys.iter().map(|(_, text)| series[text]).collect();
+            let mut current: HashMap<(i64, Period), Current> = HashMap::new();
+            if missing.len() < distinct_keys.len() {
                 for chunk in indicators.iter().collect::<Vec<_>>().chunks(BATCH) {
                     let mut qb = QueryBuilder::new(
                         "SELECT o.id, o.series_id, o.period, o.value, o.obs_status, o.unit_mult, o.nature, o.source, \
@@ -172,17 +182,20 @@ impl Db {
                     }
                     qb.push(")");
                     let rows: Vec<Current> = qb.build_query_as().fetch_all(&mut *tx).await?;
-                    current.extend(rows.into_iter().map(|c| ((c.series_id, c.period.clone()), c)));
+                    // Stored periods are canonical, so they parse.
+                    current.extend(rows.into_iter().filter_map(|c| Some(((c.series_id, c.period.parse().ok()?), c))));
                 }
             }
+
+            tracing::debug!("write: {} current versions loaded at {:?}", current.len(), started.elapsed());
 
             // 3. What changes.
             let mut outcome = WriteOutcome::default();
             let mut to_close: Vec<i64> = Vec::new();
             let mut to_insert: Vec<(i64, &Observation)> = Vec::new();
-            for (obs, key) in observations.iter().zip(&keys) {
-                let sid = series[key];
-                match current.get(&(sid, obs.period.to_string())) {
+            for (obs, &series_index) in observations.iter().zip(&row_series) {
+                let sid = series_ids[series_index];
+                match current.get(&(sid, obs.period)) {
                     Some(c) if c.same_as(obs) => outcome.unchanged += 1,
                     Some(c) => {
                         to_close.push(c.id);
@@ -197,6 +210,8 @@ impl Db {
                 tx.rollback().await?;
                 return Ok(outcome);
             }
+            // Inserting in index order keeps the B-tree inserts sequential.
+            to_insert.sort_unstable_by_key(|(sid, o)| (*sid, o.period));
             outcome.inserted = to_insert.len() as u64;
             outcome.closed = to_close.len() as u64;
 
@@ -249,7 +264,9 @@ impl Db {
                 });
                 qb.build().execute(&mut *tx).await?;
             }
+            tracing::debug!("write: {} versions inserted at {:?}", outcome.inserted, started.elapsed());
             tx.commit().await?;
+            tracing::debug!("write: committed at {:?}", started.elapsed());
             Ok(outcome)
         })
     }
