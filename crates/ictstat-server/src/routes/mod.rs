@@ -31,6 +31,7 @@ use crate::state::AppState;
         license(name = "Apache-2.0")
     ),
     components(schemas(ApiError)),
+    modifiers(&BearerAuth),
     tags(
         (name = "catalogue", description = "Indicators, frameworks, targets and areas"),
         (name = "data", description = "Observations, their history and availability"),
@@ -38,6 +39,20 @@ use crate::state::AppState;
     )
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` scheme that the import route requires.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 fn api(state: &AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
