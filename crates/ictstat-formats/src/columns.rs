@@ -87,9 +87,8 @@ pub(crate) fn normalize(name: &str) -> String {
 pub(crate) fn role(name: &str) -> Option<Role> {
     let n = normalize(name);
     let role = match n.as_str() {
-        "indicator" | "series" | "series_code" | "seriescode" | "indicator_code" | "indicator_id" => {
-            Role::Indicator
-        }
+        "indicator" | "series" | "series_code" | "seriescode" | "indicator_code"
+        | "indicator_id" => Role::Indicator,
         "area" | "ref_area" | "geo" | "geo_area" | "geoareacode" | "geocode" | "area_code"
         | "country_code" | "iso3" => Role::Area,
         "period" | "time_period" | "timeperiod" | "year" | "time" => Role::Period,
@@ -102,8 +101,16 @@ pub(crate) fn role(name: &str) -> Option<Role> {
         "lower_bound" | "lowerbound" => Role::Attr(Attr::LowerBound),
         "upper_bound" | "upperbound" => Role::Attr(Attr::UpperBound),
         "std_error" | "standard_error" | "stderr" | "se" => Role::Attr(Attr::StdError),
-        "area_name" | "geoareaname" | "country_name" | "indicator_name" | "series_name"
-        | "seriesdescription" | "series_description" | "unit" | "units" | "unit_measure"
+        "area_name"
+        | "geoareaname"
+        | "country_name"
+        | "indicator_name"
+        | "series_name"
+        | "seriesdescription"
+        | "series_description"
+        | "unit"
+        | "units"
+        | "unit_measure"
         | "units_of_measurement" => Role::Label,
         _ => return n.parse::<Dimension>().ok().map(Role::Dim),
     };
@@ -126,7 +133,10 @@ mod tests {
             ("COMMENT_OBS", Role::Attr(Attr::Footnote)),
             ("OBS_STATUS", Role::Attr(Attr::ObsStatus)),
             ("sex", Role::Dim(Dimension::Sex)),
-            ("COMPOSITE_BREAKDOWN", Role::Dim(Dimension::CompositeBreakdown)),
+            (
+                "COMPOSITE_BREAKDOWN",
+                Role::Dim(Dimension::CompositeBreakdown),
+            ),
             ("area_name", Role::Label),
         ] {
             assert_eq!(role(name), Some(want), "{name}");

@@ -1,23 +1,20 @@
 //! CSV text as a [`Columns`] header and rows, with the structural checks every CSV layout
 //! shares: the delimiter, rows with the wrong number of fields, a header repeated in the data.
 
-use csv::ByteRecord;
+use csv::StringRecord;
 
 use crate::diag::{Diags, Found};
 use crate::rules;
 use crate::table::{Columns, Row};
 
-/// A CSV record seen as a [`Row`]. The text was validated as UTF-8 as a whole before parsing,
-/// and the parser splits only at ASCII bytes, so every field is valid UTF-8.
-pub(crate) struct CsvRow<'r>(pub &'r ByteRecord);
+/// A CSV record seen as a [`Row`]. (A `StringRecord` checks UTF-8 once per record, not once
+/// per field; the text was decoded before parsing, so the check cannot fail.)
+pub(crate) struct CsvRow<'r>(pub &'r StringRecord);
 
 impl Row for CsvRow<'_> {
     #[inline]
     fn get(&self, i: usize) -> &str {
-        self.0
-            .get(i)
-            .and_then(|f| std::str::from_utf8(f).ok())
-            .unwrap_or("")
+        self.0.get(i).unwrap_or("")
     }
     fn len(&self) -> usize {
         self.0.len()
@@ -62,11 +59,11 @@ impl Lines {
 /// Reads the next record and returns the physical line it starts on.
 fn next_record(
     rdr: &mut csv::Reader<&[u8]>,
-    rec: &mut ByteRecord,
+    rec: &mut StringRecord,
     text: &[u8],
     lines: &mut Lines,
 ) -> Result<Option<u64>, csv::Error> {
-    if !rdr.read_byte_record(rec)? {
+    if !rdr.read_record(rec)? {
         return Ok(None);
     }
     let line = lines.record_start(text);
@@ -82,17 +79,13 @@ pub(crate) struct CsvTable<'t> {
     pub columns: Columns,
     /// 1-based line of the header row.
     pub header_line: u64,
-    rec: ByteRecord,
+    rec: StringRecord,
     lines: Lines,
 }
 
 /// Delimiters a one-field header may reveal.
-const OTHER_DELIMITERS: [(u8, &str); 4] = [
-    (b';', "';'"),
-    (b'\t', "tab"),
-    (b',', "','"),
-    (b'|', "'|'"),
-];
+const OTHER_DELIMITERS: [(u8, &str); 4] =
+    [(b';', "';'"), (b'\t', "tab"), (b',', "','"), (b'|', "'|'")];
 
 impl<'t> CsvTable<'t> {
     /// Reads up to the header row: the first record for which `is_header` holds (layouts with
@@ -102,7 +95,7 @@ impl<'t> CsvTable<'t> {
     pub fn open(
         text: &'t str,
         delim: u8,
-        is_header: impl Fn(&ByteRecord) -> bool,
+        is_header: impl Fn(&StringRecord) -> bool,
         diags: &mut Diags,
     ) -> Option<Self> {
         let mut rdr = csv::ReaderBuilder::new()
@@ -110,7 +103,7 @@ impl<'t> CsvTable<'t> {
             .flexible(true)
             .delimiter(delim)
             .from_reader(text.as_bytes());
-        let mut rec = ByteRecord::new();
+        let mut rec = StringRecord::new();
         let mut lines = Lines { pos: 0, line: 1 };
         let header_line = loop {
             match next_record(&mut rdr, &mut rec, text.as_bytes(), &mut lines) {
@@ -147,6 +140,33 @@ impl<'t> CsvTable<'t> {
             rec,
             lines,
         })
+    }
+
+    /// A later part of a CSV file whose header was read elsewhere: `text` starts at a record
+    /// boundary on line `first_line` (see `text::record_starts`).
+    pub fn continuation(
+        text: &'t str,
+        delim: u8,
+        columns: Columns,
+        header_line: u64,
+        first_line: u64,
+    ) -> Self {
+        CsvTable {
+            rdr: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delim)
+                .from_reader(text.as_bytes()),
+            text: text.as_bytes(),
+            delim,
+            columns,
+            header_line,
+            rec: StringRecord::new(),
+            lines: Lines {
+                pos: 0,
+                line: first_line,
+            },
+        }
     }
 
     /// Calls `f` with the 1-based line and the cells of every data row, after the structural
@@ -238,7 +258,10 @@ fn shown_row(row: &CsvRow<'_>, delim: char) -> String {
         }
         s.push_str(row.get(i));
         if s.len() > 200 {
-            let cut = (0..=200).rev().find(|&c| s.is_char_boundary(c)).unwrap_or(0);
+            let cut = (0..=200)
+                .rev()
+                .find(|&c| s.is_char_boundary(c))
+                .unwrap_or(0);
             s.truncate(cut);
             s.push('…');
             break;
@@ -258,7 +281,11 @@ mod tests {
         t.rows(&mut d, |line, _, _, _| lines.push(line));
         (
             lines,
-            d.report.diagnostics.iter().map(|d| d.rule.clone()).collect(),
+            d.report
+                .diagnostics
+                .iter()
+                .map(|d| d.rule.clone())
+                .collect(),
         )
     }
 

@@ -55,16 +55,14 @@ impl Format {
             .rsplit_once('.')
             .map(|(_, e)| e.to_ascii_lowercase())
             .unwrap_or_default();
-        match ext.as_str() {
-            "xlsx" | "xlsm" => return Some(Format::Xlsx),
-            "csv" | "tsv" | "txt" => {
-                if binary_kind(bytes).is_some() {
-                    return None;
-                }
-            }
-            _ if bytes.starts_with(b"PK\x03\x04") => return Some(Format::Xlsx),
-            _ if binary_kind(bytes).is_some() => return None,
-            _ => {}
+        let text_name = matches!(ext.as_str(), "csv" | "tsv" | "txt");
+        if matches!(ext.as_str(), "xlsx" | "xlsm")
+            || (!text_name && bytes.starts_with(b"PK\x03\x04"))
+        {
+            return Some(Format::Xlsx);
+        }
+        if binary_kind(bytes).is_some() {
+            return None;
         }
         if base.starts_with("ddf--datapoints--") {
             return Some(Format::Gapminder);
@@ -81,7 +79,13 @@ impl Format {
         if has(&["country_code"]) {
             return Some(Format::WorldBank);
         }
-        let indicator = has(&["indicator", "series", "series_code", "seriescode", "indicator_code"]);
+        let indicator = has(&[
+            "indicator",
+            "series",
+            "series_code",
+            "seriescode",
+            "indicator_code",
+        ]);
         let area = has(&["area", "ref_area", "geo_area", "geoareacode", "area_code"]);
         if indicator && area {
             return Some(Format::LongCsv);
@@ -158,19 +162,40 @@ mod tests {
     #[test]
     fn detects_layouts_from_names_and_headers() {
         let d = Format::detect;
-        assert_eq!(d("x.csv", b"indicator,area,period,value\n"), Some(Format::LongCsv));
-        assert_eq!(d("x.csv", b"SERIES;REF_AREA;TIME_PERIOD;OBS_VALUE\n"), Some(Format::LongCsv));
         assert_eq!(
-            d("indicator_17-8-1.csv", b"\xEF\xBB\xBF\"Year\",\"Units\",\"Value\"\r\n"),
+            d("x.csv", b"indicator,area,period,value\n"),
+            Some(Format::LongCsv)
+        );
+        assert_eq!(
+            d("x.csv", b"SERIES;REF_AREA;TIME_PERIOD;OBS_VALUE\n"),
+            Some(Format::LongCsv)
+        );
+        assert_eq!(
+            d(
+                "indicator_17-8-1.csv",
+                b"\xEF\xBB\xBF\"Year\",\"Units\",\"Value\"\r\n"
+            ),
             Some(Format::OpenSdg)
         );
         assert_eq!(
-            d("API_X.csv", b"\xEF\xBB\xBF\"Data Source\",\"World Development Indicators\",\n"),
+            d(
+                "API_X.csv",
+                b"\xEF\xBB\xBF\"Data Source\",\"World Development Indicators\",\n"
+            ),
             Some(Format::WorldBank)
         );
-        assert_eq!(d("p.csv", b"Country Name,Country Code,Year,Value\n"), Some(Format::WorldBank));
-        assert_eq!(d("g.csv", b"geo,time,internet_users\n"), Some(Format::Gapminder));
-        assert_eq!(d("ddf--datapoints--x--by--geo--time.csv", b""), Some(Format::Gapminder));
+        assert_eq!(
+            d("p.csv", b"Country Name,Country Code,Year,Value\n"),
+            Some(Format::WorldBank)
+        );
+        assert_eq!(
+            d("g.csv", b"geo,time,internet_users\n"),
+            Some(Format::Gapminder)
+        );
+        assert_eq!(
+            d("ddf--datapoints--x--by--geo--time.csv", b""),
+            Some(Format::Gapminder)
+        );
         assert_eq!(d("book.xlsx", b"PK\x03\x04"), Some(Format::Xlsx));
         assert_eq!(d("upload", b"PK\x03\x04"), Some(Format::Xlsx));
         assert_eq!(d("renamed.csv", b"PK\x03\x04"), None);

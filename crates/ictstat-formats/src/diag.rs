@@ -56,6 +56,12 @@ impl Diags {
         }
     }
 
+    /// Takes over the findings about another part of the same file.
+    pub fn absorb(&mut self, other: Diags) {
+        self.fatal |= other.fatal;
+        self.report.merge(other.report);
+    }
+
     /// Records a finding of `rule` at `line`; `build` runs only if the report still keeps
     /// details (see `Report::MAX_KEPT`), otherwise the finding is only counted.
     pub fn add(&mut self, rule: Rule, line: Option<u64>, build: impl FnOnce() -> Found) {

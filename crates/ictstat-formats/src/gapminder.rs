@@ -9,7 +9,7 @@ use crate::csv_table::CsvTable;
 use crate::diag::{Diags, Found};
 use crate::mapping::{DisaggColumns, disaggregation_column};
 use crate::rules;
-use crate::table::{At, Row, skip_missing};
+use crate::table::{At, Opt, Row, skip_missing};
 use crate::validate::{Candidate, Cell, Validator};
 use crate::{ReadOptions, no_data};
 
@@ -33,7 +33,13 @@ pub(crate) fn parse_name(file_name: &str) -> Option<DdfName> {
 }
 
 /// Reads a DDF datapoints file.
-pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Validator<'_>, diags: &mut Diags) {
+pub(crate) fn read(
+    file_name: &str,
+    text: &str,
+    opts: &ReadOptions,
+    v: &mut Validator<'_>,
+    diags: &mut Diags,
+) {
     let catalog = v.catalog();
     let delim = opts.delimiter.unwrap_or(b',');
     let Some(mut table) = CsvTable::open(text, delim, |_| true, diags) else {
@@ -41,7 +47,11 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
     };
     let header_line = table.header_line;
     let cols = table.columns.clone();
-    let find = |names: &[&str]| cols.names.iter().position(|n| names.contains(&normalize(n).as_str()));
+    let find = |names: &[&str]| {
+        cols.names
+            .iter()
+            .position(|n| names.contains(&normalize(n).as_str()))
+    };
     let geo = find(&["geo", "country"]);
     let time = find(&["time", "year"]);
     let ddf = parse_name(file_name);
@@ -49,7 +59,9 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
     let concept = match &ddf {
         Some(n) => cols.names.iter().position(|c| *c == n.concept),
         None => {
-            let others: Vec<usize> = (0..cols.names.len()).filter(|&i| Some(i) != geo && Some(i) != time).collect();
+            let others: Vec<usize> = (0..cols.names.len())
+                .filter(|&i| Some(i) != geo && Some(i) != time)
+                .collect();
             match others.as_slice() {
                 [one] => Some(*one),
                 _ => None,
@@ -59,7 +71,9 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
     for (what, col) in [("geo", geo), ("time", time), ("concept (value)", concept)] {
         if col.is_none() {
             let expected = match (what, &ddf) {
-                ("concept (value)", Some(n)) => format!("a column named `{}` as the file name says", n.concept),
+                ("concept (value)", Some(n)) => {
+                    format!("a column named `{}` as the file name says", n.concept)
+                }
                 ("concept (value)", None) => "one value column besides the keys".to_string(),
                 _ => format!("a `{what}` key column"),
             };
@@ -94,17 +108,20 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
                 return;
             }
             _ => {
-                let column = cols.label(At::Col(i), header_line);
+                let column = cols.label(At::col(i), header_line);
                 diags.add(rules::IGNORED_COLUMN, Some(header_line), || {
-                    Found::new("this column is not a key or the concept of the file name, and is ignored").column(column)
+                    Found::new(
+                        "this column is not a key or the concept of the file name, and is ignored",
+                    )
+                    .column(column)
                 });
             }
         }
     }
 
     let (raw, at) = match &opts.indicator {
-        Some(i) if !i.trim().is_empty() => (i.trim().to_string(), At::Option("indicator")),
-        _ => (cols.names[concept].clone(), At::Col(concept)),
+        Some(i) if !i.trim().is_empty() => (i.trim().to_string(), At::Option(Opt::Indicator)),
+        _ => (cols.names[concept].clone(), At::col(concept)),
     };
     if v.indicator_id(&raw).is_none() {
         v.unknown_indicator(&raw, cols.label(at, header_line), None, diags);
@@ -123,9 +140,9 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
         let mut c = Candidate::new(
             line,
             Cell::new(&raw, at),
-            Cell::new(row.get(geo), At::Col(geo)),
-            Cell::new(row.get(time), At::Col(time)),
-            Cell::new(row.get(concept), At::Col(concept)),
+            Cell::new(row.get(geo), At::col(geo)),
+            Cell::new(row.get(time), At::col(time)),
+            Cell::new(row.get(concept), At::col(concept)),
         );
         for (slot, code) in c.dims.iter_mut().zip(&codes) {
             *slot = code.as_ref().map(|(text, at)| Cell::new(text, *at));

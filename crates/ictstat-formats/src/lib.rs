@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
+mod attributes;
 mod columns;
+mod cross_row;
 mod csv_table;
 mod detect;
 mod diag;
@@ -8,6 +10,7 @@ mod fxhash;
 mod gapminder;
 mod long_csv;
 mod mapping;
+mod number;
 mod open_sdg;
 pub mod rules;
 mod table;
@@ -78,6 +81,12 @@ pub fn read(file_name: &str, bytes: &[u8], catalog: &Catalog, opts: &ReadOptions
     if diags.fatal {
         observations = Vec::new();
     }
+    // Checks that run when all rows are in (duplicates, totals) report late: put the
+    // diagnostics back in file order, file-level ones first.
+    diags
+        .report
+        .diagnostics
+        .sort_by_key(|d| d.line.unwrap_or(0));
     Parsed {
         format: format.unwrap_or(Format::LongCsv),
         observations,
@@ -109,13 +118,21 @@ fn read_into(
         .encoding
         .as_deref()
         .is_some_and(|e| e.to_ascii_lowercase().contains("utf-16"));
+    // Where a large long CSV can be cut for parallel reading, found in the same pass as the
+    // field sizes when the text is the file's bytes themselves (UTF-8, not transcoded).
+    let mut part_starts = None;
     if !text::is_utf16(bytes) && !declared_wide {
         if text::check_binary(bytes, diags) {
             return format;
         }
         let delim = opts.delimiter.unwrap_or(b',');
         let body = text::strip_bom(bytes);
-        if let Some(big) = text::oversized_field(body, delim, MAX_FIELD_BYTES) {
+        let targets = match (format, &opts.encoding) {
+            (Some(Format::LongCsv), None) => long_csv::part_targets(body.len()),
+            _ => Vec::new(),
+        };
+        let scan = text::scan(body, delim, MAX_FIELD_BYTES, &targets);
+        if let Some(big) = scan.oversized {
             let column = header_name(body, delim, big);
             diags.add(rules::FIELD_TOO_LARGE, Some(big.line), || {
                 Found::new(format!(
@@ -127,6 +144,9 @@ fn read_into(
                 .fix("look for an unbalanced double quote before this point, which makes the rest of the file one field; footnotes longer than 64 KiB are not supported")
             });
             return format;
+        }
+        if !targets.is_empty() {
+            part_starts = Some(scan.record_starts);
         }
     }
     let Some(text) = text::decode(bytes, opts.encoding.as_deref(), diags) else {
@@ -140,7 +160,7 @@ fn read_into(
         return None;
     };
     match format {
-        Format::LongCsv => long_csv::read(&text, opts, v, diags),
+        Format::LongCsv => long_csv::read(&text, opts, part_starts, v, diags),
         Format::OpenSdg => open_sdg::read(file_name, &text, opts, v, diags),
         Format::WorldBank => world_bank::read(file_name, &text, opts, v, diags),
         Format::Gapminder => gapminder::read(file_name, &text, opts, v, diags),

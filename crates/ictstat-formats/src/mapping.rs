@@ -80,7 +80,7 @@ impl DisaggColumns {
                 Ok(None) => continue,
                 Err(no) => {
                     ok = false;
-                    let column = cols.label(At::Col(i), line);
+                    let column = cols.label(At::col(i), line);
                     diags.add(rules::UNKNOWN_CODE, Some(line), || {
                         let what = match kind {
                             Disaggregation::Dim(d) => format!("a {d} code"),
@@ -101,7 +101,7 @@ impl DisaggColumns {
             match slot {
                 Some((earlier, at)) if *earlier != code => {
                     ok = false;
-                    let (first, column) = (cols.label(*at, line), cols.label(At::Col(i), line));
+                    let (first, column) = (cols.label(*at, line), cols.label(At::col(i), line));
                     let earlier = earlier.clone();
                     diags.add(rules::UNKNOWN_CODE, Some(line), || {
                         Found::new(format!(
@@ -112,7 +112,7 @@ impl DisaggColumns {
                         .fix("a row has one code per dimension: correct one of the two cells")
                     });
                 }
-                _ => *slot = Some((code, At::Col(i))),
+                _ => *slot = Some((code, At::col(i))),
             }
         }
         ok.then_some(out)
@@ -131,8 +131,19 @@ pub(crate) struct NoCode {
 fn is_total(n: &str) -> bool {
     matches!(
         n,
-        "" | "_t" | "total" | "all" | "both_sexes" | "bothsex" | "allage" | "all_ages"
-            | "allarea" | "all_areas" | "national" | "anys" | "any_speed" | "all_speeds"
+        "" | "_t"
+            | "total"
+            | "all"
+            | "both_sexes"
+            | "bothsex"
+            | "allage"
+            | "all_ages"
+            | "allarea"
+            | "all_areas"
+            | "national"
+            | "anys"
+            | "any_speed"
+            | "all_speeds"
     )
 }
 
@@ -155,9 +166,7 @@ pub(crate) fn map_value(catalog: &Catalog, dim: Dimension, text: &str) -> Result
         Dimension::Sex => sex(&n).map(str::to_string),
         Dimension::Urbanisation => urbanisation(&n).map(str::to_string),
         Dimension::Age => age(t),
-        Dimension::CompositeBreakdown => speed(t)
-            .or_else(|| skill(&upper))
-            .map(str::to_string),
+        Dimension::CompositeBreakdown => speed(t).or_else(|| skill(&upper)).map(str::to_string),
         _ => None,
     };
     match code {

@@ -9,7 +9,7 @@ use crate::csv_table::CsvTable;
 use crate::diag::{Diags, Found};
 use crate::mapping::{DisaggColumns, disaggregation_column};
 use crate::rules;
-use crate::table::{At, Row, skip_missing};
+use crate::table::{At, Opt, Row, skip_missing};
 use crate::validate::{Candidate, Cell, Validator};
 use crate::{ReadOptions, no_data};
 
@@ -27,7 +27,13 @@ pub(crate) fn sdg_number(file_name: &str) -> Option<String> {
 }
 
 /// Reads an Open SDG indicator file.
-pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Validator<'_>, diags: &mut Diags) {
+pub(crate) fn read(
+    file_name: &str,
+    text: &str,
+    opts: &ReadOptions,
+    v: &mut Validator<'_>,
+    diags: &mut Diags,
+) {
     let catalog = v.catalog();
     let delim = opts.delimiter.unwrap_or(b',');
     let Some(mut table) = CsvTable::open(text, delim, |_| true, diags) else {
@@ -48,7 +54,9 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
             Some(Role::Indicator) => series = series.or(Some(i)),
             Some(Role::Attr(a)) => attrs[a.index()] = attrs[a.index()].or(Some(i)),
             Some(Role::Label) => {}
-            Some(Role::Dim(d)) => disagg.columns.push((i, crate::mapping::Disaggregation::Dim(d))),
+            Some(Role::Dim(d)) => disagg
+                .columns
+                .push((i, crate::mapping::Disaggregation::Dim(d))),
             None => match disaggregation_column(name) {
                 Some(kind) => disagg.columns.push((i, kind)),
                 None if name.is_empty() => {}
@@ -72,7 +80,9 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
 
     // The indicator: the options, else the file name; a Series column may name it per row.
     let file_indicator = match (&opts.indicator, sdg_number(file_name)) {
-        (Some(i), _) if !i.trim().is_empty() => Some((i.trim().to_string(), At::Option("indicator"))),
+        (Some(i), _) if !i.trim().is_empty() => {
+            Some((i.trim().to_string(), At::Option(Opt::Indicator)))
+        }
         (_, Some(n)) => Some((n, At::FileName)),
         _ => None,
     };
@@ -92,7 +102,11 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
         }
         _ => {}
     }
-    let opt_area = opts.area.as_deref().map(str::trim).filter(|a| !a.is_empty());
+    let opt_area = opts
+        .area
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
     if area.is_none() && opt_area.is_none() {
         diags.add(rules::MISSING_AREA, None, || {
             Found::new("an Open SDG national file has no area column (GeoCode or REF_AREA), and no area was given")
@@ -112,7 +126,7 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
             let text = row.get(i).trim();
             if !text.is_empty() {
                 ok = false;
-                let column = cols.label(At::Col(i), line);
+                let column = cols.label(At::col(i), line);
                 diags.add(rules::UNMAPPED_COLUMN, Some(line), || {
                     Found::new("this column is not a known disaggregation, attribute or informational column, and the row depends on its value")
                         .column(column)
@@ -127,27 +141,27 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
             return;
         };
         let ind_cell = series
-            .map(|i| Cell::new(row.get(i), At::Col(i)))
+            .map(|i| Cell::new(row.get(i), At::col(i)))
             .filter(|c| !c.text.trim().is_empty())
             .or_else(|| file_indicator.as_ref().map(|(t, at)| Cell::new(t, *at)))
             .unwrap_or(Cell::new("", At::FileName));
         let area_cell = area
-            .map(|i| Cell::new(row.get(i), At::Col(i)))
+            .map(|i| Cell::new(row.get(i), At::col(i)))
             .filter(|c| !c.text.trim().is_empty())
-            .or_else(|| opt_area.map(|a| Cell::new(a, At::Option("area"))))
-            .unwrap_or(Cell::new("", At::Option("area")));
+            .or_else(|| opt_area.map(|a| Cell::new(a, At::Option(Opt::Area))))
+            .unwrap_or(Cell::new("", At::Option(Opt::Area)));
         let mut c = Candidate::new(
             line,
             ind_cell,
             area_cell,
-            Cell::new(row.get(period), At::Col(period)),
-            Cell::new(row.get(value), At::Col(value)),
+            Cell::new(row.get(period), At::col(period)),
+            Cell::new(row.get(value), At::col(value)),
         );
         for (slot, code) in c.dims.iter_mut().zip(&codes) {
             *slot = code.as_ref().map(|(text, at)| Cell::new(text, *at));
         }
         for a in Attr::ALL {
-            c.attrs[a.index()] = attrs[a.index()].map(|i| Cell::new(row.get(i), At::Col(i)));
+            c.attrs[a.index()] = attrs[a.index()].map(|i| Cell::new(row.get(i), At::col(i)));
         }
         v.check(&c, cols, diags);
     });
@@ -162,8 +176,14 @@ mod tests {
 
     #[test]
     fn sdg_numbers_come_from_open_sdg_file_names() {
-        assert_eq!(sdg_number("indicator_17-8-1.csv").as_deref(), Some("17.8.1"));
-        assert_eq!(sdg_number("data/indicator_5-b-1.csv").as_deref(), Some("5.b.1"));
+        assert_eq!(
+            sdg_number("indicator_17-8-1.csv").as_deref(),
+            Some("17.8.1")
+        );
+        assert_eq!(
+            sdg_number("data/indicator_5-b-1.csv").as_deref(),
+            Some("5.b.1")
+        );
         assert_eq!(sdg_number("indicator_17-8.csv"), None);
         assert_eq!(sdg_number("population.csv"), None);
     }

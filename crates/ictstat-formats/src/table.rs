@@ -5,12 +5,25 @@
 /// Where a field of a candidate observation came from, for the `column` of a diagnostic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum At {
-    /// A column of the file, by index.
-    Col(usize),
+    /// A column of the file, by index. (Kept small: a candidate holds two dozen of these.)
+    Col(u32),
     /// Derived from the file name (Open SDG `indicator_17-8-1.csv`, Gapminder concept).
     FileName,
     /// Given in the read options (`--indicator`, `--area`).
-    Option(&'static str),
+    Option(Opt),
+}
+
+/// A read option a field can come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Opt {
+    Indicator,
+    Area,
+}
+
+impl At {
+    pub fn col(i: usize) -> At {
+        At::Col(u32::try_from(i).unwrap_or(u32::MAX))
+    }
 }
 
 /// A row of cells. Cells past the end read as empty.
@@ -50,6 +63,7 @@ impl Columns {
     pub fn label(&self, at: At, line: u64) -> String {
         match at {
             At::Col(i) => {
+                let i = i as usize;
                 let name = self.names.get(i).map_or("", String::as_str);
                 let name = if name.is_empty() {
                     format!("column {}", i + 1)
@@ -57,24 +71,29 @@ impl Columns {
                     name.to_string()
                 };
                 match self.sheet_first_col {
-                    Some(first) => format!("{name} ({}{line})", column_letters(first + i as u32)),
+                    Some(first) => {
+                        format!(
+                            "{name} ({}{line})",
+                            column_letters(first.saturating_add(i as u32))
+                        )
+                    }
                     None => name,
                 }
             }
             At::FileName => "(file name)".to_string(),
-            At::Option(name) => format!("(--{name})"),
+            At::Option(Opt::Indicator) => "(--indicator)".to_string(),
+            At::Option(Opt::Area) => "(--area)".to_string(),
         }
     }
 
     /// True when a data row repeats the header (same cells, ignoring case and surrounding
     /// white space), as happens when files are concatenated.
     pub fn is_repeated_header<R: Row + ?Sized>(&self, row: &R) -> bool {
-        let named = self.names.iter().filter(|n| !n.trim().is_empty()).count();
-        named > 0
-            && self.names.iter().enumerate().all(|(i, n)| {
-                n.trim()
-                    .eq_ignore_ascii_case(strip_bom_str(row.get(i)).trim())
-            })
+        // Most rows differ in their first cell, so this costs one comparison per row.
+        self.names.iter().enumerate().all(|(i, n)| {
+            n.trim()
+                .eq_ignore_ascii_case(strip_bom_str(row.get(i)).trim())
+        }) && self.names.iter().any(|n| !n.trim().is_empty())
     }
 }
 
@@ -99,14 +118,14 @@ pub(crate) fn column_letters(mut col: u32) -> String {
 /// A cell is a missing-value marker: empty, `..` or `...` (the markers the World Bank, ITU
 /// and the UN SDG database print).
 pub(crate) fn is_missing(text: &str) -> bool {
-    matches!(text.trim(), "" | ".." | "...")
+    matches!(text.trim_ascii(), "" | ".." | "...")
 }
 
 /// True when a row is skipped for a missing value: the value cell is a missing-value marker
 /// and no OBS_STATUS column gives the row an explicit status. Layouts that map cells before
 /// validation check this first, so that a skipped row reports nothing.
 pub(crate) fn skip_missing<R: Row + ?Sized>(row: &R, value: usize, status: Option<usize>) -> bool {
-    is_missing(row.get(value)) && status.is_none_or(|s| row.get(s).trim().is_empty())
+    is_missing(row.get(value)) && status.is_none_or(|s| row.get(s).trim_ascii().is_empty())
 }
 
 #[cfg(test)]
@@ -126,9 +145,9 @@ mod tests {
     #[test]
     fn labels_name_cells_in_worksheets() {
         let mut c = Columns::new(vec!["indicator".into(), "value".into()]);
-        assert_eq!(c.label(At::Col(1), 12), "value");
+        assert_eq!(c.label(At::col(1), 12), "value");
         c.sheet_first_col = Some(2);
-        assert_eq!(c.label(At::Col(1), 12), "value (D12)");
-        assert_eq!(c.label(At::Option("area"), 3), "(--area)");
+        assert_eq!(c.label(At::col(1), 12), "value (D12)");
+        assert_eq!(c.label(At::Option(Opt::Area), 3), "(--area)");
     }
 }

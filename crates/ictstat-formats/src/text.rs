@@ -16,6 +16,20 @@ pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Characters that make a spreadsheet execute a cell as a formula (OWASP "CSV injection").
+pub(crate) const FORMULA_LEADS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell without the apostrophe that protects formula-like text (`'=x` → `=x`, what
+/// the CSV writer writes), and whether the text is an unprotected formula.
+pub(crate) fn unescape_text(text: &str) -> (&str, bool) {
+    if let Some(rest) = text.strip_prefix('\'')
+        && rest.starts_with(FORMULA_LEADS)
+    {
+        return (rest, false);
+    }
+    (text, text.starts_with(FORMULA_LEADS))
+}
+
 /// The bytes without a UTF-8 byte-order mark.
 pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)
@@ -29,8 +43,14 @@ pub(crate) fn is_blank(bytes: &[u8]) -> bool {
 /// What a binary file most likely is, from its first bytes.
 pub(crate) fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     const SIGNATURES: [(&[u8], &str); 7] = [
-        (b"PK\x03\x04", "a ZIP archive (an XLSX/ODS workbook or a zipped file)"),
-        (b"\xD0\xCF\x11\xE0", "a legacy Office file (an .xls workbook)"),
+        (
+            b"PK\x03\x04",
+            "a ZIP archive (an XLSX/ODS workbook or a zipped file)",
+        ),
+        (
+            b"\xD0\xCF\x11\xE0",
+            "a legacy Office file (an .xls workbook)",
+        ),
         (b"\x89PNG", "a PNG image"),
         (b"%PDF", "a PDF document"),
         (b"\x1F\x8B", "a GZIP archive"),
@@ -43,8 +63,12 @@ pub(crate) fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         .map(|(_, what)| *what)
 }
 
-/// The byte offset of the first NUL byte, which never occurs in CSV text.
+/// The byte offset of the first NUL byte, which never occurs in CSV text. (`contains` is the
+/// vectorised search; the position is only looked for in binary files.)
 fn first_nul(bytes: &[u8]) -> Option<usize> {
+    if !bytes.contains(&0) {
+        return None;
+    }
     bytes.iter().position(|&b| b == 0)
 }
 
@@ -100,24 +124,65 @@ pub(crate) struct Oversized {
     pub len: usize,
 }
 
-/// Finds the first field longer than `limit` bytes by scanning the raw bytes with the CSV
-/// quoting rules (a quote opens a quoted field only at the start of a field; `""` inside a
-/// quoted field is a literal quote), without copying anything. The CSV parser would otherwise
-/// copy the whole field into its record buffer, keeping it in memory twice.
-pub(crate) fn oversized_field(bytes: &[u8], delim: u8, limit: usize) -> Option<Oversized> {
-    if bytes.len() <= limit {
-        return None;
+/// One field of a CSV text, as [`walk_fields`] reports it.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    /// Line where the field starts.
+    line: u64,
+    /// 0-based index in its record.
+    index: usize,
+    /// When the field ends its record: the next record's line.
+    next_line: u64,
+}
+
+/// What [`walk_fields`] should do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    /// Report no more record ends (only fields longer than the limit).
+    NoMoreRecords,
+    Stop,
+}
+
+/// Walks the fields of CSV bytes with the CSV quoting rules (a quote opens a quoted field only
+/// at the start of a field; `""` inside a quoted field is a literal quote; newlines inside
+/// quotes belong to the field), without copying anything. `visit` sees only the fields that
+/// matter: those longer than `limit`, and while `records` holds, every field that ends a
+/// record. (Calling it for every field would cost more than the walk itself.)
+fn walk_fields(
+    bytes: &[u8],
+    delim: u8,
+    limit: usize,
+    mut records: bool,
+    mut visit: impl FnMut(Span) -> Flow,
+) {
+    // Bytes that matter outside quotes; everything else is skipped with one table lookup.
+    let mut special = [false; 256];
+    for b in [b'"', b'\n', delim] {
+        special[b as usize] = true;
     }
     let mut line: u64 = 1;
-    let mut field = 0usize;
+    let mut index = 0usize;
     let mut start = 0usize;
     let mut start_line = 1u64;
     let mut i = 0usize;
     let n = bytes.len();
     while i < n {
+        while i < n && !special[bytes[i] as usize] {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
         let b = bytes[i];
-        if b == b'"' && i == start {
-            // Quoted field: run to the closing quote.
+        if b == b'"' {
+            if i != start {
+                // A quote inside an unquoted field is a literal character.
+                i += 1;
+                continue;
+            }
             i += 1;
             while i < n {
                 match bytes[i] {
@@ -133,30 +198,89 @@ pub(crate) fn oversized_field(bytes: &[u8], delim: u8, limit: usize) -> Option<O
             i += 1;
             continue;
         }
-        if b == delim || b == b'\n' {
-            if i - start > limit {
-                return Some(Oversized {
-                    line: start_line,
-                    field,
-                    len: i - start,
-                });
-            }
-            if b == b'\n' {
-                line += 1;
-                field = 0;
-            } else {
-                field += 1;
-            }
-            start = i + 1;
-            start_line = line;
+        let ends_record = b == b'\n';
+        if ends_record {
+            line += 1;
         }
+        if i - start > limit || (ends_record && records) {
+            let span = Span {
+                start,
+                end: i,
+                line: start_line,
+                index,
+                next_line: line,
+            };
+            match visit(span) {
+                Flow::Continue => {}
+                Flow::NoMoreRecords => records = false,
+                Flow::Stop => return,
+            }
+        }
+        index = if ends_record { 0 } else { index + 1 };
+        start = i + 1;
+        start_line = line;
         i += 1;
     }
-    (n.saturating_sub(start) > limit).then_some(Oversized {
-        line: start_line,
-        field,
-        len: n - start,
-    })
+    if start < n && (n - start > limit || records) {
+        let _ = visit(Span {
+            start,
+            end: n,
+            line: start_line,
+            index,
+            next_line: line,
+        });
+    }
+}
+
+/// For each target offset (ascending), the first record start at or after it, with its
+/// 1-based line: where a text can be cut into parts that parse exactly as the whole does.
+/// A target past the last record start has no entry.
+pub(crate) fn record_starts(bytes: &[u8], delim: u8, targets: &[usize]) -> Vec<(usize, u64)> {
+    scan(bytes, delim, usize::MAX, targets).record_starts
+}
+
+/// What one pass over a CSV text finds.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    pub oversized: Option<Oversized>,
+    pub record_starts: Vec<(usize, u64)>,
+}
+
+/// One pass over a CSV text that finds the first field longer than `limit` bytes (which the
+/// CSV parser would otherwise copy whole into its record buffer, keeping it in memory twice)
+/// and the [`record_starts`] of `targets`.
+pub(crate) fn scan(bytes: &[u8], delim: u8, limit: usize, targets: &[usize]) -> Scan {
+    let mut out = Scan::default();
+    let check_size = bytes.len() > limit;
+    if !check_size && targets.is_empty() {
+        return out;
+    }
+    let mut next = targets.iter().copied().peekable();
+    walk_fields(bytes, delim, limit, !targets.is_empty(), |f| {
+        if f.end - f.start > limit {
+            out.oversized = Some(Oversized {
+                line: f.line,
+                field: f.index,
+                len: f.end - f.start,
+            });
+            return Flow::Stop;
+        }
+        if let Some(&target) = next.peek()
+            && f.end + 1 >= target
+            && f.end + 1 < bytes.len()
+        {
+            out.record_starts.push((f.end + 1, f.next_line));
+            while next.peek().is_some_and(|&t| t <= f.end + 1) {
+                next.next();
+            }
+        }
+        match (next.peek().is_some(), check_size) {
+            (true, _) => Flow::Continue,
+            (false, true) => Flow::NoMoreRecords,
+            (false, false) => Flow::Stop,
+        }
+    });
+    out
 }
 
 /// Decodes the bytes of a text file to UTF-8.
@@ -224,6 +348,10 @@ pub(crate) fn is_utf16(bytes: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    fn oversized_field(bytes: &[u8], delim: u8, limit: usize) -> Option<Oversized> {
+        scan(bytes, delim, limit, &[]).oversized
+    }
+
     #[test]
     fn finds_oversized_fields_with_csv_quoting() {
         let big = "x".repeat(100);
@@ -232,11 +360,38 @@ mod tests {
         assert_eq!((found.line, found.field), (2, 1));
         // A quoted field with delimiters, newlines and escaped quotes inside is one field.
         let text = format!("a,b\n\"x,\"\"y\"\"\n{}\",2\n3,4\n", "z".repeat(10));
-        assert_eq!(oversized_field(text.as_bytes(), b',', 12), Some(Oversized { line: 2, field: 0, len: 20 }));
+        assert_eq!(
+            oversized_field(text.as_bytes(), b',', 12),
+            Some(Oversized {
+                line: 2,
+                field: 0,
+                len: 20
+            })
+        );
         assert_eq!(oversized_field(text.as_bytes(), b',', 30), None);
         // An unquoted final field without a newline.
         let text = format!("a\n{big}");
-        assert_eq!(oversized_field(text.as_bytes(), b',', 50).map(|o| o.line), Some(2));
+        assert_eq!(
+            oversized_field(text.as_bytes(), b',', 50).map(|o| o.line),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn apostrophe_protects_formula_like_text() {
+        assert_eq!(unescape_text("'=SUM(A1)"), ("=SUM(A1)", false));
+        assert_eq!(unescape_text("=SUM(A1)"), ("=SUM(A1)", true));
+        assert_eq!(unescape_text("'plain"), ("'plain", false));
+        assert_eq!(unescape_text("\tx"), ("\tx", true));
+    }
+
+    #[test]
+    fn record_starts_skip_newlines_inside_quotes() {
+        let text = b"h1,h2\n\"a\nb\",1\nc,2\n\"x\"\"\n\",3\n";
+        // Targets inside the quoted fields move to the next real record start.
+        assert_eq!(record_starts(text, b',', &[7]), vec![(14, 4)]);
+        assert_eq!(record_starts(text, b',', &[1, 15]), vec![(6, 2), (18, 5)]);
+        assert_eq!(record_starts(text, b',', &[26]), vec![]);
     }
 
     #[test]

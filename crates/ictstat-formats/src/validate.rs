@@ -4,18 +4,24 @@
 //! positions); the [`Validator`] resolves and checks it against the catalogue and keeps it as an
 //! [`Observation`] only if every check passes. Lookups (indicators, areas, codes, breakdowns)
 //! are cached by their raw text, because a file repeats the same few values on every row.
+//! Ids are catalogue positions, so that the validators of the parts of a file read in
+//! parallel agree and can be joined ([`Validator::absorb`]).
 
 use std::collections::HashMap;
 
 use ictstat_core::dimension::TOTAL;
-use ictstat_core::{Attributes, Breakdown, Catalog, Dimension, Observation, Period, SeriesKey, UnitKind};
+use ictstat_core::{Breakdown, Catalog, Dimension, Observation, Period, SeriesKey};
 
+use crate::attributes::attributes;
 use crate::columns::Attr;
+use crate::cross_row::{self, Entry};
 use crate::diag::{Diags, Found};
 use crate::fxhash::FxMap;
 use crate::mapping;
+use crate::number::{in_range, number};
 use crate::rules;
 use crate::table::{At, Columns, is_missing};
+use crate::text::unescape_text;
 
 /// One text cell of a candidate and where it came from.
 #[derive(Debug, Clone, Copy)]
@@ -46,7 +52,13 @@ pub(crate) struct Candidate<'a> {
 }
 
 impl<'a> Candidate<'a> {
-    pub fn new(line: u64, indicator: Cell<'a>, area: Cell<'a>, period: Cell<'a>, value: Cell<'a>) -> Self {
+    pub fn new(
+        line: u64,
+        indicator: Cell<'a>,
+        area: Cell<'a>,
+        period: Cell<'a>,
+        value: Cell<'a>,
+    ) -> Self {
         Candidate {
             line,
             indicator,
@@ -59,68 +71,31 @@ impl<'a> Candidate<'a> {
     }
 }
 
-/// Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
-const FORMULA_LEADS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// The row being checked, to position findings.
+pub(crate) struct Here<'r> {
+    pub line: u64,
+    pub cols: &'r Columns,
+}
 
-/// A text cell without the apostrophe that protects a formula-like text (`'=x` → `=x`), and
-/// whether the text is an unprotected formula.
-pub(crate) fn unescape_text(text: &str) -> (&str, bool) {
-    if let Some(rest) = text.strip_prefix('\'')
-        && rest.starts_with(FORMULA_LEADS)
-    {
-        return (rest, false);
+impl Here<'_> {
+    pub fn label(&self, at: At) -> String {
+        self.cols.label(at, self.line)
     }
-    (text, text.starts_with(FORMULA_LEADS))
-}
-
-/// Why a number did not parse, as a fix to offer.
-fn number_fix(text: &str) -> &'static str {
-    let t = text.trim();
-    let lower = t.to_ascii_lowercase();
-    if lower.contains("nan") || lower.contains("inf") {
-        "leave the value empty (or `..`) for a missing value, with an obs_status explaining it"
-    } else if t.ends_with('%') {
-        "remove the % sign: the unit comes from the indicator"
-    } else if is_thousands(t) {
-        "remove the thousands separators (write 1234567, not 1,234,567)"
-    } else if t.contains(',') {
-        "use a point as the decimal separator (12.5, not 12,5)"
-    } else {
-        "write a plain decimal number such as 12.5 or -3 or 1.2e6"
-    }
-}
-
-/// `1,234` or `12,345,678.5`: digit groups of three after commas.
-fn is_thousands(t: &str) -> bool {
-    let int = t.split('.').next().unwrap_or("");
-    let int = int.strip_prefix('-').unwrap_or(int);
-    let mut groups = int.split(',');
-    let first = groups.next().unwrap_or("");
-    let rest: Vec<&str> = groups.collect();
-    !rest.is_empty()
-        && (1..=3).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_digit())
-        && rest
-            .iter()
-            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// A plain finite decimal number. Rust's parser accepts `inf` and `NaN`, which statistical
-/// files must not contain (a missing value is a missing row or a status).
-pub(crate) fn parse_number(text: &str) -> Option<f64> {
-    text.trim().parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// A cache from raw text to a resolved id, with a one-entry front for the common case of the
-/// same value on consecutive rows.
+/// same value on consecutive rows (its key buffer is reused, so a hit or a miss of the front
+/// allocates nothing once the map knows the value).
 struct Lookup {
-    last: Option<(Box<str>, Option<u32>)>,
+    last_key: String,
+    last: Option<Option<u32>>,
     map: FxMap<Box<str>, Option<u32>>,
 }
 
 impl Lookup {
     fn new() -> Self {
         Lookup {
+            last_key: String::new(),
             last: None,
             map: FxMap::default(),
         }
@@ -128,10 +103,10 @@ impl Lookup {
 
     #[inline]
     fn get(&mut self, raw: &str, resolve: impl FnOnce(&str) -> Option<u32>) -> Option<u32> {
-        if let Some((k, v)) = &self.last
-            && **k == *raw
+        if let Some(v) = self.last
+            && self.last_key == raw
         {
-            return *v;
+            return v;
         }
         let v = match self.map.get(raw) {
             Some(v) => *v,
@@ -141,20 +116,19 @@ impl Lookup {
                 v
             }
         };
-        self.last = Some((raw.into(), v));
+        self.last_key.clear();
+        self.last_key.push_str(raw);
+        self.last = Some(v);
         v
     }
 }
 
-/// A kept data point, compactly, for the duplicate and total checks.
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    indicator: u32,
-    area: u32,
-    period: Period,
-    breakdown: u32,
-    value: f64,
-    line: u64,
+/// The text cells of a candidate after the formula check, trimmed.
+struct Texts<'a> {
+    indicator: Option<&'a str>,
+    area: Option<&'a str>,
+    dims: [Option<&'a str>; 11],
+    attrs: [Option<&'a str>; 8],
 }
 
 /// Validates candidates and keeps the valid ones as observations.
@@ -163,15 +137,17 @@ pub(crate) struct Validator<'c> {
     default_source: Option<String>,
     indicators: Lookup,
     areas: Lookup,
-    area_codes: Vec<String>,
-    area_index: HashMap<String, u32>,
-    /// Per dimension: raw code → code id (1-based; 0 is total).
+    /// Catalogue index of each area code.
+    area_index: HashMap<&'c str, u32>,
+    /// Per dimension: raw code → code id, the 1-based position of the code in its catalogue
+    /// codelist (0 is total).
     codes: Vec<Lookup>,
-    code_ids: Vec<HashMap<String, u32>>,
     breakdown_ids: FxMap<[u32; 11], u32>,
     breakdowns: Vec<([u32; 11], Breakdown)>,
-    seen: FxMap<(u32, u32, u32, Period), u64>,
     entries: Vec<Entry>,
+    /// The header and period column of the candidates, to position `duplicate-key`, which is
+    /// found when all rows are in.
+    columns: Option<(Columns, At)>,
     pub observations: Vec<Observation>,
     pub rows_read: u64,
     pub rows_skipped: u64,
@@ -188,14 +164,17 @@ impl<'c> Validator<'c> {
             default_source: default_source.filter(|s| !s.trim().is_empty()),
             indicators: Lookup::new(),
             areas: Lookup::new(),
-            area_codes: Vec::new(),
-            area_index: HashMap::new(),
+            area_index: catalog
+                .areas
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.code.as_str(), i as u32))
+                .collect(),
             codes: (0..11).map(|_| Lookup::new()).collect(),
-            code_ids: vec![HashMap::new(); 11],
             breakdown_ids: FxMap::default(),
             breakdowns: Vec::new(),
-            seen: FxMap::default(),
             entries: Vec::new(),
+            columns: None,
             observations: Vec::new(),
             rows_read: 0,
             rows_skipped: 0,
@@ -204,6 +183,20 @@ impl<'c> Validator<'c> {
         v.breakdown_ids.insert([0; 11], 0);
         v.breakdowns.push(([0; 11], Breakdown::total()));
         v
+    }
+
+    /// A fresh validator with the same catalogue and settings, for another part of the file.
+    pub fn sibling(&self) -> Validator<'c> {
+        let mut v = Validator::new(self.catalog, self.default_source.clone());
+        v.formula_check = self.formula_check;
+        v
+    }
+
+    /// Reserves room for about `rows` observations, so that a large file does not copy its
+    /// observations over and over while growing.
+    pub fn reserve(&mut self, rows: usize) {
+        self.observations.reserve(rows);
+        self.entries.reserve(rows);
     }
 
     pub fn catalog(&self) -> &'c Catalog {
@@ -223,22 +216,12 @@ impl<'c> Validator<'c> {
         })
     }
 
-    /// The id of the M49 area `raw` names.
+    /// The catalogue index of the area `raw` names.
     pub fn area_id(&mut self, raw: &str) -> Option<u32> {
         let catalog = self.catalog;
-        let (codes, index) = (&mut self.area_codes, &mut self.area_index);
-        self.areas.get(raw, |r| {
-            let code = catalog.resolve_area(r)?;
-            Some(match index.get(code) {
-                Some(&id) => id,
-                None => {
-                    let id = codes.len() as u32;
-                    codes.push(code.to_string());
-                    index.insert(code.to_string(), id);
-                    id
-                }
-            })
-        })
+        let index = &self.area_index;
+        self.areas
+            .get(raw, |r| index.get(catalog.resolve_area(r)?).copied())
     }
 
     /// Counts a data point that a layout skipped before building a candidate (a World Bank
@@ -254,250 +237,84 @@ impl<'c> Validator<'c> {
     }
 
     /// Validates one candidate and keeps it if valid; reports every problem it has.
-    pub fn check<'a>(&mut self, c: &Candidate<'a>, cols: &Columns, diags: &mut Diags) {
-        let catalog = self.catalog;
+    pub fn check(&mut self, c: &Candidate<'_>, cols: &Columns, diags: &mut Diags) {
         self.rows_read += 1;
-        let status = c.attrs[Attr::ObsStatus.index()]
-            .map(|s| s.text.trim())
-            .filter(|s| !s.is_empty());
+        let status = c.attrs[Attr::ObsStatus.index()].filter(|s| !s.text.trim_ascii().is_empty());
         let missing = is_missing(c.value.text);
         if missing && status.is_none() {
             self.rows_skipped += 1;
             return;
         }
-        let line = c.line;
-        let label = |at: At| cols.label(at, line);
-        let mut ok = true;
+        let here = Here { line: c.line, cols };
+        let catalog = self.catalog;
+        let (texts, mut ok) = self.texts(c, &here, diags);
 
-        // Text cells: formula injection first, so that `=HYPERLINK(...)` is reported as what
-        // it is rather than as an unknown area.
-        let formula_check = self.formula_check;
-        let mut text = |cell: Option<Cell<'a>>, ok: &mut bool| -> Option<&'a str> {
-            let cell = cell?;
-            if !formula_check {
-                return Some(cell.text.trim());
+        let indicator = texts.indicator.and_then(|raw| {
+            let id = self.indicator_id(raw);
+            if id.is_none() {
+                self.unknown_indicator(raw, here.label(c.indicator.at), Some(c.line), diags);
             }
-            let t = checked_text(cell, line, &label, diags);
-            *ok &= t.is_some();
-            t
-        };
-        let ind_text = text(Some(c.indicator), &mut ok);
-        let area_text = text(Some(c.area), &mut ok);
-        let mut dim_text: [Option<&str>; 11] = [None; 11];
-        for (i, cell) in c.dims.iter().enumerate() {
-            dim_text[i] = text(*cell, &mut ok);
-        }
-        let mut attr_text: [Option<&str>; 8] = [None; 8];
-        for a in Attr::ALL {
-            let cell = c.attrs[a.index()];
-            attr_text[a.index()] = if a.is_text() {
-                text(cell, &mut ok)
-            } else {
-                cell.map(|c| c.text.trim())
-            };
-        }
-
-        let indicator = match ind_text {
-            Some(raw) => {
-                let id = self.indicator_id(raw);
-                if id.is_none() {
-                    ok = false;
-                    self.unknown_indicator(raw, label(c.indicator.at), Some(line), diags);
-                }
-                id
+            id
+        });
+        let area = texts.area.and_then(|raw| {
+            let id = self.area_id(raw);
+            if id.is_none() {
+                unknown_area(raw, here.label(c.area.at), Some(c.line), diags);
             }
-            None => None,
-        };
-        let area = match area_text {
-            Some(raw) => {
-                let id = self.area_id(raw);
-                if id.is_none() {
-                    ok = false;
-                    unknown_area(raw, label(c.area.at), Some(line), diags);
-                }
-                id
-            }
-            None => None,
-        };
-        let period = match c.period.text.trim().parse::<Period>() {
+            id
+        });
+        ok &= indicator.is_some() && area.is_some();
+        let period = match c.period.text.trim_ascii().parse::<Period>() {
             Ok(p) => Some(p),
             Err(e) => {
-                ok = false;
-                diags.add(rules::BAD_PERIOD, Some(line), || {
+                diags.add(rules::BAD_PERIOD, Some(c.line), || {
                     Found::new(e.to_string())
-                        .column(label(c.period.at))
+                        .column(here.label(c.period.at))
                         .value(c.period.text)
                         .fix("write the period as 2021, 2021-S1, 2021-Q3 or 2021-07")
                 });
                 None
             }
         };
-        let kind = indicator.map(|i| catalog.indicators[i as usize].kind);
         let value = if missing {
             None
         } else {
-            match parse_number(c.value.text) {
-                Some(v) => {
-                    if let Some(kind) = kind {
-                        ok &= check_range(v, kind, "value", c.value, &label, line, diags);
-                    }
-                    Some(v)
-                }
-                None => {
-                    ok = false;
-                    bad_number(c.value, &label, line, diags);
-                    None
-                }
+            let v = number(c.value, &here, diags);
+            ok &= v.is_some();
+            if let (Some(v), Some(i)) = (v, indicator) {
+                let kind = catalog.indicators[i as usize].kind;
+                ok &= in_range(v, kind, "value", c.value, &here, diags);
             }
+            v
         };
-
-        // Breakdown.
-        let mut key = [0u32; 11];
-        for (i, dim) in Dimension::ALL.into_iter().enumerate() {
-            let Some(code) = dim_text[i] else {
-                continue;
-            };
-            if code.is_empty() || code == TOTAL {
-                continue;
-            }
-            let at = c.dims[i].map_or(At::FileName, |c| c.at);
-            if let Some(ind) = indicator {
-                let ind = &catalog.indicators[ind as usize];
-                if !ind.dimensions.contains(&dim) {
-                    ok = false;
-                    diags.add(rules::DIMENSION_NOT_ALLOWED, Some(line), || {
-                        let allowed = if ind.dimensions.is_empty() {
-                            "none".to_string()
-                        } else {
-                            ind.dimensions.iter().map(|d| d.id()).collect::<Vec<_>>().join(", ")
-                        };
-                        Found::new(format!(
-                            "indicator {} is not disaggregated by {dim} (its dimensions: {allowed})",
-                            ind.code
-                        ))
-                        .column(label(at))
-                        .value(code)
-                        .fix(format!("leave {dim} empty or _T for this indicator"))
-                    });
-                    continue;
-                }
-            }
-            match self.code_id(i, code) {
-                Some(id) => key[i] = id,
-                None => {
-                    ok = false;
-                    self.unknown_code(dim, code, label(at), line, diags);
-                }
-            }
-        }
-
-        // Attributes.
-        let mut attrs = Attributes::default();
-        let at_of = |a: Attr| c.attrs[a.index()].map_or(At::FileName, |c| c.at);
-        let present = |a: Attr| attr_text[a.index()].filter(|t| !t.is_empty());
-        for (a, list) in [(Attr::ObsStatus, "CL_OBS_STATUS"), (Attr::Nature, "CL_NATURE")] {
-            if let Some(t) = present(a) {
-                let code = t.to_ascii_uppercase();
-                if catalog.has_code(list, &code) {
-                    match a {
-                        Attr::ObsStatus => attrs.obs_status = Some(code),
-                        _ => attrs.nature = Some(code),
-                    }
-                } else {
-                    ok = false;
-                    diags.add(rules::UNKNOWN_CODE, Some(line), || {
-                        Found::new(format!("`{t}` is not a code of {list}"))
-                            .column(label(at_of(a)))
-                            .value(t)
-                            .fix(code_fix(catalog, list))
-                    });
-                }
-            }
-        }
-        if let Some(t) = present(Attr::UnitMult) {
-            match t
-                .parse::<i32>()
-                .ok()
-                .or_else(|| t.strip_suffix(".0").and_then(|i| i.parse().ok()))
-            {
-                Some(m) if (-15..=15).contains(&m) => attrs.unit_mult = Some(m),
-                _ => {
-                    ok = false;
-                    diags.add(rules::BAD_UNIT_MULT, Some(line), || {
-                        Found::new("UNIT_MULT must be an integer power of ten between -15 and 15")
-                            .column(label(at_of(Attr::UnitMult)))
-                            .value(t)
-                            .fix("write the exponent: 3 for thousands, 6 for millions")
-                    });
-                }
-            }
-        }
-        attrs.source = present(Attr::Source)
-            .map(str::to_string)
-            .or_else(|| self.default_source.clone());
-        attrs.footnote = present(Attr::Footnote).map(str::to_string);
-        for a in [Attr::LowerBound, Attr::UpperBound, Attr::StdError] {
-            let Some(cell) = c.attrs[a.index()].filter(|c| !is_missing(c.text)) else {
-                continue;
-            };
-            match parse_number(cell.text) {
-                Some(v) => {
-                    match a {
-                        Attr::LowerBound => attrs.lower_bound = Some(v),
-                        Attr::UpperBound => attrs.upper_bound = Some(v),
-                        _ => {
-                            ok &= check_range(v, UnitKind::Count, "standard error", cell, &label, line, diags);
-                            attrs.std_error = Some(v);
-                        }
-                    }
-                }
-                None => {
-                    ok = false;
-                    bad_number(cell, &label, line, diags);
-                }
-            }
-        }
-        ok &= check_bounds(value, &attrs, c, &label, line, diags);
-
-        if !ok {
-            return;
-        }
-        let (Some(indicator), Some(area), Some(period)) = (indicator, area, period) else {
+        let key = self.breakdown_key(indicator, &texts.dims, c, &here, diags);
+        let attrs = attributes(
+            catalog,
+            c,
+            &texts.attrs,
+            self.default_source.as_ref(),
+            value,
+            &here,
+            diags,
+        );
+        let (true, Some(indicator), Some(area), Some(period), Some(key), Some(attrs)) =
+            (ok, indicator, area, period, key, attrs)
+        else {
             return;
         };
+
         let breakdown = self.breakdown_id(key);
-        if let Some(&earlier) = self.seen.get(&(indicator, area, breakdown, period)) {
-            let text = format!(
-                "{}|{}|{}",
-                catalog.indicators[indicator as usize].code,
-                self.area_codes[area as usize],
-                self.breakdowns[breakdown as usize].1
-            );
-            diags.add(rules::DUPLICATE_KEY, Some(line), || {
-                Found::new(format!(
-                    "the same indicator, area, breakdown and period as line {earlier}"
-                ))
-                .column(label(c.period.at))
-                .value(format!("{text} {period}"))
-                .fix("remove one of the two rows, or give them different breakdown codes")
-            });
-            return;
+        if self.columns.is_none() {
+            self.columns = Some((cols.clone(), c.period.at));
         }
-        self.seen.insert((indicator, area, breakdown, period), line);
-        if let Some(v) = value {
-            self.entries.push(Entry {
-                indicator,
-                area,
-                period,
-                breakdown,
-                value: v,
-                line,
-            });
-        }
+        let index = self.observations.len();
+        self.entries.push(Entry::new(
+            indicator, area, period, breakdown, c.line, value, index,
+        ));
         self.observations.push(Observation {
             key: SeriesKey {
                 indicator: catalog.indicators[indicator as usize].code.clone(),
-                area: self.area_codes[area as usize].clone(),
+                area: catalog.areas[area as usize].code.clone(),
                 breakdown: self.breakdowns[breakdown as usize].1.clone(),
             },
             period,
@@ -506,16 +323,112 @@ impl<'c> Validator<'c> {
         });
     }
 
+    /// The text cells of `c`, formula-checked first so that `=HYPERLINK(...)` is reported as
+    /// what it is rather than as an unknown area; false when one is a formula.
+    fn texts<'a>(
+        &self,
+        c: &Candidate<'a>,
+        here: &Here<'_>,
+        diags: &mut Diags,
+    ) -> (Texts<'a>, bool) {
+        let mut ok = true;
+        let mut text = |cell: Option<Cell<'a>>| -> Option<&'a str> {
+            let cell = cell?;
+            if !self.formula_check {
+                return Some(cell.text.trim_ascii());
+            }
+            let t = checked_text(cell, here, diags);
+            ok &= t.is_some();
+            t
+        };
+        let mut texts = Texts {
+            indicator: text(Some(c.indicator)),
+            area: text(Some(c.area)),
+            dims: [None; 11],
+            attrs: [None; 8],
+        };
+        for (slot, cell) in texts.dims.iter_mut().zip(c.dims) {
+            *slot = text(cell);
+        }
+        for a in Attr::ALL {
+            let cell = c.attrs[a.index()];
+            texts.attrs[a.index()] = if a.is_text() {
+                text(cell)
+            } else {
+                cell.map(|c| c.text.trim_ascii())
+            };
+        }
+        (texts, ok)
+    }
+
+    /// The code ids of a candidate's breakdown, or `None` after reporting codes that are not
+    /// in their codelist or dimensions the indicator does not allow.
+    fn breakdown_key(
+        &mut self,
+        indicator: Option<u32>,
+        dims: &[Option<&str>; 11],
+        c: &Candidate<'_>,
+        here: &Here<'_>,
+        diags: &mut Diags,
+    ) -> Option<[u32; 11]> {
+        let catalog = self.catalog;
+        let mut key = [0u32; 11];
+        let mut ok = true;
+        for (i, dim) in Dimension::ALL.into_iter().enumerate() {
+            let Some(code) = dims[i].filter(|c| !c.is_empty() && *c != TOTAL) else {
+                continue;
+            };
+            let at = c.dims[i].map_or(At::FileName, |c| c.at);
+            if let Some(ind) = indicator.map(|i| &catalog.indicators[i as usize])
+                && !ind.dimensions.contains(&dim)
+            {
+                ok = false;
+                diags.add(rules::DIMENSION_NOT_ALLOWED, Some(here.line), || {
+                    let allowed: Vec<&str> = ind.dimensions.iter().map(|d| d.id()).collect();
+                    let allowed = if allowed.is_empty() {
+                        "none".to_string()
+                    } else {
+                        allowed.join(", ")
+                    };
+                    Found::new(format!(
+                        "indicator {} is not disaggregated by {dim} (its dimensions: {allowed})",
+                        ind.code
+                    ))
+                    .column(here.label(at))
+                    .value(code)
+                    .fix(format!("leave {dim} empty or _T for this indicator"))
+                });
+                continue;
+            }
+            match self.code_id(i, code) {
+                Some(id) => key[i] = id,
+                None => {
+                    ok = false;
+                    let hint = match mapping::map_value(catalog, dim, code) {
+                        Ok(c) => format!("write the code `{c}` instead"),
+                        Err(_) => code_fix(catalog, dim.codelist()),
+                    };
+                    diags.add(rules::UNKNOWN_CODE, Some(here.line), || {
+                        Found::new(format!(
+                            "`{code}` is not a code of {} ({dim})",
+                            dim.codelist()
+                        ))
+                        .column(here.label(at))
+                        .value(code)
+                        .fix(hint)
+                    });
+                }
+            }
+        }
+        ok.then_some(key)
+    }
+
     fn code_id(&mut self, dim_index: usize, code: &str) -> Option<u32> {
         let catalog = self.catalog;
         let list = Dimension::ALL[dim_index].codelist();
-        let ids = &mut self.code_ids[dim_index];
         self.codes[dim_index].get(code, |c| {
-            if !catalog.has_code(list, c) {
-                return None;
-            }
-            let next = ids.len() as u32 + 1;
-            Some(*ids.entry(c.to_string()).or_insert(next))
+            let codes = &catalog.codelists.get(list)?.codes;
+            codes.iter().position(|k| k.id == c).map(|p| p as u32 + 1)
         })
     }
 
@@ -529,9 +442,13 @@ impl<'c> Validator<'c> {
         let mut b = Breakdown::total();
         for (i, dim) in Dimension::ALL.into_iter().enumerate() {
             if key[i] != 0
-                && let Some((code, _)) = self.code_ids[i].iter().find(|(_, id)| **id == key[i])
+                && let Some(code) = self
+                    .catalog
+                    .codelists
+                    .get(dim.codelist())
+                    .and_then(|cl| cl.codes.get(key[i] as usize - 1))
             {
-                b.set(dim, code.clone());
+                b.set(dim, code.id.clone());
             }
         }
         let id = self.breakdowns.len() as u32;
@@ -540,150 +457,109 @@ impl<'c> Validator<'c> {
         id
     }
 
-    pub fn unknown_indicator(&self, raw: &str, column: String, line: Option<u64>, diags: &mut Diags) {
-        let examples: Vec<&str> = self
-            .catalog
-            .indicators
-            .iter()
-            .take(4)
-            .map(|i| i.code.as_str())
-            .collect();
-        diags.add(rules::UNKNOWN_INDICATOR, line, || {
-            Found::new(format!(
-                "`{raw}` is not an indicator code or alias in the catalogue"
-            ))
-            .column(column)
-            .value(raw)
-            .fix(format!(
-                "use a catalogue code (e.g. {}) or an alias (WDI code, SDG number such as 17.8.1), or add the indicator to catalog/indicators.toml",
-                examples.join(", ")
-            ))
-        });
-    }
-
-    fn unknown_code(&self, dim: Dimension, code: &str, column: String, line: u64, diags: &mut Diags) {
+    pub fn unknown_indicator(
+        &self,
+        raw: &str,
+        column: String,
+        line: Option<u64>,
+        diags: &mut Diags,
+    ) {
         let catalog = self.catalog;
-        diags.add(rules::UNKNOWN_CODE, Some(line), || {
-            let hint = match mapping::map_value(catalog, dim, code) {
-                Ok(c) => format!("write the code `{c}` instead"),
-                Err(_) => code_fix(catalog, dim.codelist()),
+        diags.add(rules::UNKNOWN_INDICATOR, line, || {
+            // An SDG number that several series measure (9.c.1: 2G, 3G, 4G coverage) is not
+            // an alias of any one of them.
+            let series: Vec<&str> = catalog
+                .indicators
+                .iter()
+                .filter(|i| i.sdg_indicator.as_deref() == Some(raw.trim()))
+                .map(|i| i.code.as_str())
+                .collect();
+            let found = if series.is_empty() {
+                let examples: Vec<&str> =
+                    catalog.indicators.iter().take(4).map(|i| i.code.as_str()).collect();
+                Found::new(format!("`{raw}` is not an indicator code or alias in the catalogue")).fix(
+                    format!(
+                        "use a catalogue code (e.g. {}) or an alias (WDI code, SDG number such as 17.8.1), or add the indicator to catalog/indicators.toml",
+                        examples.join(", ")
+                    ),
+                )
+            } else {
+                Found::new(format!(
+                    "SDG indicator {raw} is measured by several series: {}",
+                    series.join(", ")
+                ))
+                .fix("pass --indicator with the series the file holds")
             };
-            Found::new(format!("`{code}` is not a code of {} ({dim})", dim.codelist()))
-                .column(column)
-                .value(code)
-                .fix(hint)
+            found.column(column).value(raw)
         });
     }
 
-    /// Checks the totals against their parts (see [`rules::TOTAL_CONTRADICTION`]) and hands
-    /// over what was read.
+    /// Takes over what another validator read from the next part of the same file (see
+    /// `long_csv`'s parallel reading): its observations follow this one's, and its breakdown
+    /// ids are renumbered into this one's table. Area, code and indicator ids are catalogue
+    /// positions, the same in both.
+    pub fn absorb(&mut self, other: Validator<'c>) {
+        let offset = self.observations.len() as u128;
+        let renumber: Vec<u32> = other
+            .breakdowns
+            .iter()
+            .map(|(key, b)| match self.breakdown_ids.get(key) {
+                Some(&id) => id,
+                None => {
+                    let id = self.breakdowns.len() as u32;
+                    self.breakdowns.push((*key, b.clone()));
+                    self.breakdown_ids.insert(*key, id);
+                    id
+                }
+            })
+            .collect();
+        const BREAKDOWN: u128 = 0xFFFF_FFFF << 32;
+        self.entries.extend(other.entries.into_iter().map(|mut e| {
+            let b = renumber[e.breakdown() as usize];
+            e.key = (e.key & !BREAKDOWN) | (u128::from(b) << 32);
+            e.index = (u128::from(e.index) + offset) as u32;
+            e
+        }));
+        self.observations.extend(other.observations);
+        self.rows_read += other.rows_read;
+        self.rows_skipped += other.rows_skipped;
+        if self.columns.is_none() {
+            self.columns = other.columns;
+        }
+    }
+
+    /// Sorts the kept data points by key. Parts of a file read in parallel sort their own, so
+    /// that `finish` only merges sorted runs.
+    pub fn sort_entries(&mut self) {
+        self.entries.sort_unstable_by_key(|e| e.key);
+    }
+
+    /// Finds duplicate keys and checks the totals against their parts (see
+    /// [`rules::TOTAL_CONTRADICTION`]), then hands over what was read.
     pub fn finish(mut self, diags: &mut Diags) -> (Vec<Observation>, u64, u64) {
+        // A stable sort merges the sorted runs of parallel parts in linear time.
+        self.entries.sort_by_key(|e| e.key);
+        cross_row::remove_duplicates(
+            &mut self.entries,
+            &mut self.observations,
+            self.columns.as_ref(),
+            diags,
+        );
         if self.breakdowns.len() > 1 {
-            self.check_totals(diags);
+            cross_row::check_totals(
+                &self.entries,
+                &self.breakdowns,
+                &self.breakdown_ids,
+                self.catalog,
+                diags,
+            );
         }
         (self.observations, self.rows_read, self.rows_skipped)
     }
-
-    fn check_totals(&mut self, diags: &mut Diags) {
-        let entries = &mut self.entries;
-        entries.sort_unstable_by_key(|e| (e.indicator, e.area, e.period, e.breakdown));
-        let mut start = 0;
-        while start < entries.len() {
-            let e0 = entries[start];
-            let mut end = start + 1;
-            while end < entries.len()
-                && (entries[end].indicator, entries[end].area, entries[end].period)
-                    == (e0.indicator, e0.area, e0.period)
-            {
-                end += 1;
-            }
-            if end - start >= 2 {
-                let kind = self.catalog.indicators[e0.indicator as usize].kind;
-                check_group(&entries[start..end], kind, &self.breakdowns, &self.breakdown_ids, diags);
-            }
-            start = end;
-        }
-    }
 }
 
-/// One (indicator, area, period) group, sorted by breakdown id.
-fn check_group(
-    group: &[Entry],
-    kind: UnitKind,
-    breakdowns: &[([u32; 11], Breakdown)],
-    ids: &FxMap<[u32; 11], u32>,
-    diags: &mut Diags,
-) {
-    if matches!(kind, UnitKind::Score | UnitKind::Other) {
-        return;
-    }
-    // (total entry, dimension, part entry)
-    let mut parts: Vec<(usize, usize, usize)> = Vec::new();
-    for (p, e) in group.iter().enumerate() {
-        let key = breakdowns[e.breakdown as usize].0;
-        for d in 0..11 {
-            if key[d] == 0 {
-                continue;
-            }
-            let mut total_key = key;
-            total_key[d] = 0;
-            let Some(&tb) = ids.get(&total_key) else {
-                continue;
-            };
-            if let Ok(t) = group.binary_search_by_key(&tb, |e| e.breakdown) {
-                parts.push((t, d, p));
-            }
-        }
-    }
-    parts.sort_unstable();
-    for run in parts.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-        let total = group[run[0].0];
-        let dim = Dimension::ALL[run[0].1];
-        let values: Vec<f64> = run.iter().map(|&(_, _, p)| group[p].value).collect();
-        let lines: Vec<String> = run.iter().map(|&(_, _, p)| group[p].line.to_string()).collect();
-        let shown: Vec<String> = values.iter().map(f64::to_string).collect();
-        const TOL: f64 = 0.05;
-        let problem = match kind {
-            UnitKind::Count => {
-                let sum: f64 = values.iter().sum();
-                (sum > total.value * 1.001).then(|| {
-                    format!(
-                        "the {dim} parts (lines {}: {}) sum to {sum}, more than their total {} (line {})",
-                        lines.join(", "),
-                        shown.join(", "),
-                        total.value,
-                        total.line
-                    )
-                })
-            }
-            _ if values.len() >= 2 => {
-                let above = values.iter().all(|&v| v > total.value + TOL);
-                let below = values.iter().all(|&v| v < total.value - TOL);
-                (above || below).then(|| {
-                    format!(
-                        "the {dim} parts (lines {}: {}) all lie {} their total {} (line {}); a total share or rate lies between its parts",
-                        lines.join(", "),
-                        shown.join(", "),
-                        if above { "above" } else { "below" },
-                        total.value,
-                        total.line
-                    )
-                })
-            }
-            _ => None,
-        };
-        if let Some(message) = problem {
-            diags.add(rules::TOTAL_CONTRADICTION, Some(total.line), || {
-                Found::new(message)
-                    .column(dim.id())
-                    .value(total.value.to_string())
-                    .fix("check the total and its parts; if the parts do not partition the total, code them in another dimension")
-            });
-        }
-    }
-}
-
-fn code_fix(catalog: &Catalog, list: &str) -> String {
+/// "Use a code of CL_X, such as …", for a fix.
+pub(crate) fn code_fix(catalog: &Catalog, list: &str) -> String {
     let examples: Vec<&str> = catalog
         .codelists
         .get(list)
@@ -705,109 +581,16 @@ pub(crate) fn unknown_area(raw: &str, column: String, line: Option<u64>, diags: 
 
 /// The trimmed text of a text cell, without a protecting apostrophe; `None` (reported) when it
 /// is an unprotected formula.
-fn checked_text<'a>(
-    cell: Cell<'a>,
-    line: u64,
-    label: &impl Fn(At) -> String,
-    diags: &mut Diags,
-) -> Option<&'a str> {
+fn checked_text<'a>(cell: Cell<'a>, here: &Here<'_>, diags: &mut Diags) -> Option<&'a str> {
     let (t, injection) = unescape_text(cell.text);
     if injection {
-        diags.add(rules::FORMULA_INJECTION, Some(line), || {
+        diags.add(rules::FORMULA_INJECTION, Some(here.line), || {
             Found::new("this text starts with a character that spreadsheets execute as a formula")
-                .column(label(cell.at))
+                .column(here.label(cell.at))
                 .value(cell.text)
                 .fix("prefix the text with an apostrophe (') to keep it as text, or remove the leading character")
         });
         return None;
     }
-    Some(t.trim())
-}
-
-fn bad_number(cell: Cell<'_>, label: &impl Fn(At) -> String, line: u64, diags: &mut Diags) {
-    diags.add(rules::BAD_NUMBER, Some(line), || {
-        Found::new(format!("`{}` is not a finite decimal number", cell.text.trim()))
-            .column(label(cell.at))
-            .value(cell.text)
-            .fix(number_fix(cell.text))
-    });
-}
-
-/// Range checks by unit kind; returns false if out of range.
-fn check_range(
-    v: f64,
-    kind: UnitKind,
-    what: &str,
-    cell: Cell<'_>,
-    label: &impl Fn(At) -> String,
-    line: u64,
-    diags: &mut Diags,
-) -> bool {
-    let problem = match kind {
-        UnitKind::Percent if !(0.0..=100.0).contains(&v) => "a percentage must lie between 0 and 100",
-        UnitKind::Count | UnitKind::Rate | UnitKind::Ratio if v < 0.0 => "must not be negative",
-        _ => return true,
-    };
-    diags.add(rules::OUT_OF_RANGE, Some(line), || {
-        Found::new(format!("{what} {v}: {problem}"))
-            .column(label(cell.at))
-            .value(cell.text)
-            .fix("check the value, its unit and the indicator it is filed under")
-    });
-    false
-}
-
-fn check_bounds(
-    value: Option<f64>,
-    attrs: &Attributes,
-    c: &Candidate<'_>,
-    label: &impl Fn(At) -> String,
-    line: u64,
-    diags: &mut Diags,
-) -> bool {
-    let (lo, hi) = (attrs.lower_bound, attrs.upper_bound);
-    let broken = match (lo, value, hi) {
-        (Some(l), _, Some(h)) if l > h => Some(format!("lower bound {l} is above upper bound {h}")),
-        (Some(l), Some(v), _) if l > v => Some(format!("lower bound {l} is above the value {v}")),
-        (_, Some(v), Some(h)) if v > h => Some(format!("the value {v} is above upper bound {h}")),
-        _ => None,
-    };
-    let Some(message) = broken else {
-        return true;
-    };
-    let cell = c.attrs[Attr::LowerBound.index()]
-        .or(c.attrs[Attr::UpperBound.index()])
-        .unwrap_or(c.value);
-    diags.add(rules::BAD_BOUNDS, Some(line), || {
-        Found::new(message)
-            .column(label(cell.at))
-            .value(cell.text)
-            .fix("lower_bound <= value <= upper_bound must hold; check whether the bounds are swapped or in another unit")
-    });
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_plain_finite_decimals() {
-        assert_eq!(parse_number(" 59.1 "), Some(59.1));
-        assert_eq!(parse_number("-1.5e3"), Some(-1500.0));
-        for bad in ["1,234", "NaN", "inf", "-infinity", "12%", "", "1 234"] {
-            assert_eq!(parse_number(bad), None, "{bad}");
-        }
-        assert!(number_fix("1,234,567").contains("thousands"));
-        assert!(number_fix("12,5").contains("decimal separator"));
-        assert!(number_fix("NaN").contains("missing"));
-    }
-
-    #[test]
-    fn apostrophe_protects_formula_like_text() {
-        assert_eq!(unescape_text("'=SUM(A1)"), ("=SUM(A1)", false));
-        assert_eq!(unescape_text("=SUM(A1)"), ("=SUM(A1)", true));
-        assert_eq!(unescape_text("'plain"), ("'plain", false));
-        assert_eq!(unescape_text("\tx"), ("\tx", true));
-    }
+    Some(t.trim_ascii())
 }

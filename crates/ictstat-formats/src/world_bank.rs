@@ -9,7 +9,7 @@ use crate::csv_table::{CsvRow, CsvTable};
 use crate::diag::{Diags, Found};
 use crate::fxhash::FxMap;
 use crate::rules;
-use crate::table::{At, Row, is_missing};
+use crate::table::{At, Opt, Row, is_missing};
 use crate::validate::{Candidate, Cell, Validator, unknown_area};
 use crate::{ReadOptions, no_data};
 
@@ -37,8 +37,17 @@ pub(crate) fn is_aggregate(code: &str) -> bool {
 /// `SP_POP_TOTL`).
 pub(crate) fn indicator_in_file_name(file_name: &str, v: &mut Validator<'_>) -> Option<String> {
     let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
-    let stem = base.rsplit_once('.').map_or(base, |(s, ext)| if ext.eq_ignore_ascii_case("csv") { s } else { base });
-    let tokens: Vec<&str> = stem.split(['_', '.', '-', ' ']).filter(|t| !t.is_empty()).collect();
+    let stem = base.rsplit_once('.').map_or(base, |(s, ext)| {
+        if ext.eq_ignore_ascii_case("csv") {
+            s
+        } else {
+            base
+        }
+    });
+    let tokens: Vec<&str> = stem
+        .split(['_', '.', '-', ' '])
+        .filter(|t| !t.is_empty())
+        .collect();
     for len in (1..=tokens.len()).rev() {
         for start in 0..=tokens.len() - len {
             let run = &tokens[start..start + len];
@@ -59,20 +68,20 @@ pub(crate) fn indicator_in_file_name(file_name: &str, v: &mut Validator<'_>) -> 
 
 /// Which of the two World Bank layouts a header is.
 enum Layout {
-    Wide {
-        indicator: usize,
-        years: Vec<usize>,
-    },
-    Long {
-        year: usize,
-        value: usize,
-    },
+    Wide { indicator: usize, years: Vec<usize> },
+    Long { year: usize, value: usize },
 }
 
 /// Reads a World Bank file, wide or long.
-pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Validator<'_>, diags: &mut Diags) {
+pub(crate) fn read(
+    file_name: &str,
+    text: &str,
+    opts: &ReadOptions,
+    v: &mut Validator<'_>,
+    diags: &mut Diags,
+) {
     let delim = opts.delimiter.unwrap_or(b',');
-    let is_header = |rec: &csv::ByteRecord| rec.iter().any(|f| normalize(&String::from_utf8_lossy(f)) == "country_code");
+    let is_header = |rec: &csv::StringRecord| rec.iter().any(|f| normalize(f) == "country_code");
     let Some(mut table) = CsvTable::open(text, delim, is_header, diags) else {
         if !diags.fatal {
             diags.add(rules::MISSING_COLUMN, None, || {
@@ -93,11 +102,15 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
             .filter(|&i| is_year(&cols.names[i]))
             .collect();
         for (i, name) in cols.names.iter().enumerate() {
-            let known = i == code_col || Some(i) == name_col || i == indicator || years.contains(&i);
+            let known =
+                i == code_col || Some(i) == name_col || i == indicator || years.contains(&i);
             if !known && !name.is_empty() && normalize(name) != "indicator_name" {
-                let column = cols.label(At::Col(i), header_line);
+                let column = cols.label(At::col(i), header_line);
                 diags.add(rules::IGNORED_COLUMN, Some(header_line), || {
-                    Found::new("this column is neither a country, an indicator nor a year, and is ignored").column(column)
+                    Found::new(
+                        "this column is neither a country, an indicator nor a year, and is ignored",
+                    )
+                    .column(column)
                 });
             }
         }
@@ -119,7 +132,9 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
         Layout::Wide { .. } => None,
         Layout::Long { .. } => {
             let named = match &opts.indicator {
-                Some(i) if !i.trim().is_empty() => Some((i.trim().to_string(), At::Option("indicator"))),
+                Some(i) if !i.trim().is_empty() => {
+                    Some((i.trim().to_string(), At::Option(Opt::Indicator)))
+                }
                 _ => indicator_in_file_name(file_name, v).map(|i| (i, At::FileName)),
             };
             let Some((raw, at)) = named else {
@@ -152,7 +167,7 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
                 v.count_skipped();
             }
             if warned.insert(code.to_ascii_uppercase(), ()).is_none() {
-                let (column, name) = (cols.label(At::Col(code_col), line), name_col.map(|i| row.get(i)).unwrap_or(""));
+                let (column, name) = (cols.label(At::col(code_col), line), name_col.map(|i| row.get(i)).unwrap_or(""));
                 diags.add(rules::AGGREGATE_SKIPPED, Some(line), || {
                     Found::new(format!("`{code}` ({name}) is a World Bank aggregate: its rows are skipped, because ictstat computes its own aggregates from country data"))
                         .column(column)
@@ -163,7 +178,7 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
         }
         let area = resolve_area(code_col, name_col, row, v);
         let Some(area) = area else {
-            let column = cols.label(At::Col(code_col), line);
+            let column = cols.label(At::col(code_col), line);
             unknown_area(code, column, Some(line), diags);
             count_rejected_row(&layout, row, v);
             return;
@@ -173,7 +188,7 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
                 let raw = row.get(*indicator).trim();
                 if v.indicator_id(raw).is_none() {
                     if bad_indicators.insert(raw.to_string(), ()).is_none() {
-                        v.unknown_indicator(raw, cols.label(At::Col(*indicator), line), Some(line), diags);
+                        v.unknown_indicator(raw, cols.label(At::col(*indicator), line), Some(line), diags);
                     }
                     count_rejected_row(&layout, row, v);
                     return;
@@ -181,10 +196,10 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
                 for &y in years {
                     let c = Candidate::new(
                         line,
-                        Cell::new(raw, At::Col(*indicator)),
+                        Cell::new(raw, At::col(*indicator)),
                         area,
-                        Cell::new(&cols.names[y], At::Col(y)),
-                        Cell::new(row.get(y), At::Col(y)),
+                        Cell::new(&cols.names[y], At::col(y)),
+                        Cell::new(row.get(y), At::col(y)),
                     );
                     v.check(&c, cols, diags);
                 }
@@ -195,8 +210,8 @@ pub(crate) fn read(file_name: &str, text: &str, opts: &ReadOptions, v: &mut Vali
                     line,
                     Cell::new(raw, at),
                     area,
-                    Cell::new(row.get(*year), At::Col(*year)),
-                    Cell::new(row.get(*value), At::Col(*value)),
+                    Cell::new(row.get(*year), At::col(*year)),
+                    Cell::new(row.get(*value), At::col(*value)),
                 );
                 v.check(&c, cols, diags);
             }
@@ -214,14 +229,20 @@ fn is_year(name: &str) -> bool {
 
 /// The area cell of a row: the country code if the catalogue knows it, else the country name
 /// (economies whose World Bank code is not ISO, such as `CHI` Channel Islands).
-fn resolve_area<'r>(code_col: usize, name_col: Option<usize>, row: &'r CsvRow<'_>, v: &mut Validator<'_>) -> Option<Cell<'r>> {
+fn resolve_area<'r>(
+    code_col: usize,
+    name_col: Option<usize>,
+    row: &'r CsvRow<'_>,
+    v: &mut Validator<'_>,
+) -> Option<Cell<'r>> {
     let code = row.get(code_col);
     if v.area_id(code.trim()).is_some() {
-        return Some(Cell::new(code, At::Col(code_col)));
+        return Some(Cell::new(code, At::col(code_col)));
     }
     let name_col = name_col?;
     let name = row.get(name_col);
-    v.area_id(name.trim()).map(|_| Cell::new(name, At::Col(name_col)))
+    v.area_id(name.trim())
+        .map(|_| Cell::new(name, At::col(name_col)))
 }
 
 /// Counts the data points of a row rejected as a whole (missing cells are still skipped).
@@ -261,10 +282,14 @@ mod tests {
         let c = ictstat_core::Catalog::embedded().unwrap();
         let mut v = Validator::new(&c, None);
         assert_eq!(
-            indicator_in_file_name("API_IT.CEL.SETS.P2_DS2_en_csv_v2_4903391.csv", &mut v).as_deref(),
+            indicator_in_file_name("API_IT.CEL.SETS.P2_DS2_en_csv_v2_4903391.csv", &mut v)
+                .as_deref(),
             Some("IT.CEL.SETS.P2")
         );
-        assert_eq!(indicator_in_file_name("wb_sp_pop_totl.csv", &mut v).as_deref(), Some("sp.pop.totl"));
+        assert_eq!(
+            indicator_in_file_name("wb_sp_pop_totl.csv", &mut v).as_deref(),
+            Some("sp.pop.totl")
+        );
         assert_eq!(indicator_in_file_name("data.csv", &mut v), None);
     }
 }

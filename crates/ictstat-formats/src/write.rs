@@ -15,18 +15,18 @@ use ictstat_core::{Catalog, Dimension, Observation, Period};
 use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
 
 use crate::columns::Attr;
+use crate::text::FORMULA_LEADS;
 
 /// Errors of the XLSX writer. (The CSV writer returns `std::io::Error`, as its output does.)
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error("cannot write the XLSX workbook: {0}")]
     Xlsx(#[from] XlsxError),
-    #[error("{rows} observations do not fit in one worksheet (at most {max} rows); export CSV instead, or filter")]
+    #[error(
+        "{rows} observations do not fit in one worksheet (at most {max} rows); export CSV instead, or filter"
+    )]
     TooManyRows { rows: usize, max: usize },
 }
-
-/// Characters that make a spreadsheet execute a cell as a formula.
-const FORMULA_LEADS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// Text for a CSV cell: formula-like text gets a leading apostrophe, which spreadsheets show
 /// as text and [`crate::read`] removes again. Only text goes through here, never numbers.
@@ -92,7 +92,10 @@ fn cells<'a>(o: &'a Observation, dims: &[Dimension], out: &mut Vec<Out<'a>>) {
     let a = &o.attrs;
     let text = |t: &'a Option<String>| t.as_deref().map_or(Out::Empty, Out::Text);
     out.push(text(&a.obs_status));
-    out.push(a.unit_mult.map_or(Out::Empty, |m| Out::Number(f64::from(m))));
+    out.push(
+        a.unit_mult
+            .map_or(Out::Empty, |m| Out::Number(f64::from(m))),
+    );
     out.push(text(&a.nature));
     out.push(text(&a.source));
     out.push(text(&a.footnote));
@@ -247,7 +250,9 @@ fn column_meaning(name: &str) -> &'static str {
         "indicator" => "Series code of the indicator (ictstat catalogue / UN SDG database).",
         "area" => "Reference area, UN M49 code.",
         "period" => "Reporting period (SDMX: 2021, 2021-Q3, 2021-07).",
-        "value" => "Observed value, in the unit of the indicator; empty when missing (see obs_status).",
+        "value" => {
+            "Observed value, in the unit of the indicator; empty when missing (see obs_status)."
+        }
         "obs_status" => "SDMX OBS_STATUS (A normal, E estimated, P provisional, M missing…).",
         "unit_mult" => "SDMX UNIT_MULT: the value is multiplied by 10 to this power.",
         "nature" => "SDG NATURE (C country data, CA country adjusted, E estimated, M modelled…).",
@@ -273,7 +278,10 @@ mod tests {
 
     #[test]
     fn sheet_names_follow_excel_rules() {
-        assert_eq!(sheet_name("Internet use [2024]: all/any"), "Internet use 2024 allany");
+        assert_eq!(
+            sheet_name("Internet use [2024]: all/any"),
+            "Internet use 2024 allany"
+        );
         assert_eq!(sheet_name(&"x".repeat(40)).len(), 31);
         assert_eq!(sheet_name(" about "), "Data");
         assert_eq!(sheet_name("''"), "Data");

@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Range, Reader, Xlsx};
 
 use crate::diag::{Diags, Found};
 use crate::long_csv::LongLayout;
@@ -27,6 +27,22 @@ pub(crate) fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// The cells of the first worksheet. The workbook parser runs on untrusted uploads; a panic
+/// in it (a bug there) becomes an unreadable workbook rather than a crash of the caller,
+/// because `read` promises never to panic.
+fn first_sheet(bytes: &[u8]) -> Result<Range<Data>, String> {
+    let parse = || {
+        let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+        match book.worksheet_range_at(0) {
+            Some(Ok(r)) => Ok(r),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err("it has no worksheet".to_string()),
+        }
+    };
+    std::panic::catch_unwind(parse)
+        .unwrap_or_else(|_| Err("the workbook parser failed on this file".to_string()))
+}
+
 /// Reads the first worksheet of a workbook in the long layout.
 pub(crate) fn read(bytes: &[u8], opts: &ReadOptions, v: &mut Validator<'_>, diags: &mut Diags) {
     let unreadable = |diags: &mut Diags, why: String| {
@@ -36,18 +52,14 @@ pub(crate) fn read(bytes: &[u8], opts: &ReadOptions, v: &mut Validator<'_>, diag
         });
     };
     v.formula_check = false;
-    let mut book = match Xlsx::new(Cursor::new(bytes)) {
-        Ok(b) => b,
-        Err(e) => return unreadable(diags, e.to_string()),
-    };
-    let range = match book.worksheet_range_at(0) {
-        Some(Ok(r)) => r,
-        Some(Err(e)) => return unreadable(diags, e.to_string()),
-        None => return unreadable(diags, "it has no worksheet".into()),
+    let range = match first_sheet(bytes) {
+        Ok(r) => r,
+        Err(why) => return unreadable(diags, why),
     };
     let Some((first_row, first_col)) = range.start() else {
         diags.add(rules::EMPTY_FILE, None, || {
-            Found::new("the first worksheet is empty").fix("put the data on the first worksheet, header in the first row")
+            Found::new("the first worksheet is empty")
+                .fix("put the data on the first worksheet, header in the first row")
         });
         return;
     };
@@ -57,7 +69,10 @@ pub(crate) fn read(bytes: &[u8], opts: &ReadOptions, v: &mut Validator<'_>, diag
     };
     let header_line = u64::from(first_row) + 1;
     let cols = Columns {
-        names: header.iter().map(|c| cell_text(c).trim().to_string()).collect(),
+        names: header
+            .iter()
+            .map(|c| cell_text(c).trim().to_string())
+            .collect(),
         sheet_first_col: Some(first_col),
     };
     let Some(layout) = LongLayout::new(&cols, header_line, opts, diags) else {
@@ -75,9 +90,11 @@ pub(crate) fn read(bytes: &[u8], opts: &ReadOptions, v: &mut Validator<'_>, diag
         data_rows += 1;
         if cols.is_repeated_header(cells.as_slice()) {
             diags.add(rules::REPEATED_HEADER, Some(line), || {
-                Found::new(format!("the header row (row {header_line}) appears again inside the data"))
-                    .value(cells.join(","))
-                    .fix("remove the repeated header row")
+                Found::new(format!(
+                    "the header row (row {header_line}) appears again inside the data"
+                ))
+                .value(cells.join(","))
+                .fix("remove the repeated header row")
             });
             continue;
         }

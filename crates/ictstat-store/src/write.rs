@@ -57,16 +57,12 @@ impl BeginWrite for SqlitePool {
 
 impl BeginWrite for PgPool {
     type Db = Postgres;
-    fn begin_write(
-        &self,
-    ) -> impl Future<Output = Result<Transaction<'static, Postgres>, sqlx::Error>> + Send {
-        async move {
-            let mut tx = self.begin().await?;
-            sqlx::query("SELECT pg_advisory_xact_lock(7243100)")
-                .execute(&mut *tx)
-                .await?;
-            Ok(tx)
-        }
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        let mut tx = self.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(7243100)")
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
     }
 }
 
