@@ -10,6 +10,7 @@ pub mod area;
 pub mod catalog;
 pub mod diagnostic;
 pub mod dimension;
+pub mod fxhash;
 pub mod observation;
 pub mod period;
 

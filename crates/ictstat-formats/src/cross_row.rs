@@ -7,9 +7,9 @@
 use ictstat_core::{Breakdown, Catalog, Dimension, Observation, Period, UnitKind};
 
 use crate::diag::{Diags, Found};
-use crate::fxhash::FxMap;
 use crate::rules;
 use crate::table::{At, Columns};
+use ictstat_core::fxhash::FxMap;
 
 /// A kept data point, compactly, for the duplicate and total checks. The sort key packs
 /// indicator (16 bits), area (16), period (32), breakdown (32) and line (32), so that one sort

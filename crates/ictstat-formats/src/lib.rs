@@ -6,7 +6,6 @@ mod cross_row;
 mod csv_table;
 mod detect;
 mod diag;
-mod fxhash;
 mod gapminder;
 mod long_csv;
 mod mapping;

@@ -16,12 +16,12 @@ use crate::attributes::attributes;
 use crate::columns::Attr;
 use crate::cross_row::{self, Entry};
 use crate::diag::{Diags, Found};
-use crate::fxhash::FxMap;
 use crate::mapping;
 use crate::number::{in_range, number};
 use crate::rules;
 use crate::table::{At, Columns, is_missing};
 use crate::text::unescape_text;
+use ictstat_core::fxhash::FxMap;
 
 /// One text cell of a candidate and where it came from.
 #[derive(Debug, Clone, Copy)]

@@ -7,11 +7,11 @@
 use crate::columns::normalize;
 use crate::csv_table::{CsvRow, CsvTable};
 use crate::diag::{Diags, Found};
-use crate::fxhash::FxMap;
 use crate::rules;
 use crate::table::{At, Opt, Row, is_missing};
 use crate::validate::{Candidate, Cell, Validator, unknown_area};
 use crate::{ReadOptions, no_data};
+use ictstat_core::fxhash::FxMap;
 
 /// World Bank aggregate codes: every `Country Code` of the WDI bulk file
 /// `API_IT.CEL.SETS.P2_DS2_en_csv_v2_4903391.csv` (WDI 2023-03-01) and of the datahub

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use ictstat_core::fxhash::FxMap;
 use ictstat_core::{Attributes, Dimension, Observation, Period, SeriesKey};
 use sqlx::{PgPool, Postgres, QueryBuilder, Sqlite, SqlitePool, Transaction};
 
@@ -127,7 +128,7 @@ impl Db {
             }
             // Distinct series of the input, in first-seen order; the text key is built once per
             // series, not once per row.
-            let mut distinct: HashMap<&SeriesKey, usize> = HashMap::new();
+            let mut distinct: FxMap<&SeriesKey, usize> = FxMap::default();
             let mut distinct_keys: Vec<(&SeriesKey, String)> = Vec::new();
             let row_series: Vec<usize> = observations
                 .iter()
@@ -163,7 +164,7 @@ impl Db {
 
             // 2. Current versions of the data points of those indicators.
             let series_ids: Vec<i64> = distinct_keys.iter().map(|(_, text)| series[text]).collect();
-            let mut current: HashMap<(i64, Period), Current> = HashMap::new();
+            let mut current: FxMap<(i64, Period), Current> = FxMap::default();
             if missing.len() < distinct_keys.len() {
                 for chunk in indicators.iter().collect::<Vec<_>>().chunks(BATCH) {
                     let mut qb = QueryBuilder::new(
@@ -238,7 +239,8 @@ impl Db {
                 qb.push(")");
                 qb.build().execute(&mut *tx).await?;
             }
-            for chunk in to_insert.chunks(BATCH) {
+            // Build the next batch's statement while the database runs the current one.
+            let build = |chunk: &[(i64, &Observation)]| {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO observation (series_id, period, value, obs_status, unit_mult, nature, source, footnote, \
                      lower_bound, upper_bound, std_error, valid_from) ",
@@ -258,7 +260,14 @@ impl Db {
                         .push_bind(a.std_error)
                         .push_bind(rev);
                 });
-                qb.build().execute(&mut *tx).await?;
+                qb
+            };
+            let mut chunks = to_insert.chunks(BATCH);
+            let mut pending = chunks.next().map(build);
+            while let Some(mut qb) = pending.take() {
+                let (done, next) = tokio::join!(qb.build().execute(&mut *tx), async { chunks.next().map(build) });
+                done?;
+                pending = next;
             }
             tracing::debug!("write: {} versions inserted at {:?}", outcome.inserted, started.elapsed());
             tx.commit().await?;

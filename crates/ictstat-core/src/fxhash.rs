@@ -1,4 +1,5 @@
-//! A small, fast, non-cryptographic hasher for the per-row lookup caches.
+//! A small, fast, non-cryptographic hasher for per-row lookup maps (file readers, the store's
+//! bulk writes).
 //!
 //! The caches are keyed by short codes and small integer tuples that come from one file, and
 //! are looked up once or twice per row; SipHash (the std default, built to resist HashDoS from
@@ -12,7 +13,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct FxHasher {
+pub struct FxHasher {
     hash: u64,
 }
 
@@ -71,4 +72,4 @@ impl Hasher for FxHasher {
     }
 }
 
-pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
