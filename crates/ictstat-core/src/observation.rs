@@ -57,12 +57,3 @@ pub struct Observation {
     pub value: Option<f64>,
     pub attrs: Attributes,
 }
-
-impl Observation {
-    /// True when two versions of the same data point carry the same content, i.e. writing the
-    /// second would not be a revision. Values compare bit-exactly after parsing: the same text
-    /// in the same file always parses to the same `f64`.
-    pub fn same_content(&self, value: Option<f64>, attrs: &Attributes) -> bool {
-        self.value.map(f64::to_bits) == value.map(f64::to_bits) && &self.attrs == attrs
-    }
-}

@@ -19,7 +19,7 @@ mod write;
 pub use db::{Backend, Db, StoreError};
 pub use read::{AsOf, ObservationQuery, VersionRow};
 pub use read_model::{ReadModel, Snapshot};
-pub use rows::{ObservationRow, Revision};
+pub use rows::{ObservationRow, Revision, StoredAttributes};
 pub use write::{RevisionMeta, WriteOutcome};
 
 /// The current time as the store writes it: ISO-8601 UTC with microseconds, so that text order

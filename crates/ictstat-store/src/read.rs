@@ -6,7 +6,9 @@ use serde::Serialize;
 use sqlx::QueryBuilder;
 
 use crate::db::{Db, StoreError, with_pool};
-use crate::rows::{OBSERVATION_COLUMNS, ObservationRow, RawObservation, Revision};
+use crate::rows::{
+    OBSERVATION_COLUMNS, ObservationRow, RawObservation, Revision, StoredAttributes,
+};
 
 /// Which observations to return. Empty lists mean "all".
 #[derive(Debug, Clone, Default)]
@@ -47,7 +49,7 @@ pub struct VersionRow {
     pub value: Option<f64>,
     #[sqlx(flatten)]
     #[serde(flatten)]
-    pub attributes: VersionAttributes,
+    pub attributes: StoredAttributes,
     /// Revision that wrote this version.
     pub valid_from: i64,
     /// Revision that replaced it; none for the current version.
@@ -55,19 +57,6 @@ pub struct VersionRow {
     pub created_at: String,
     pub author: String,
     pub file: Option<String>,
-}
-
-/// The attributes of a version as stored (the database keeps `unit_mult` as a 64-bit integer).
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct VersionAttributes {
-    pub obs_status: Option<String>,
-    pub unit_mult: Option<i64>,
-    pub nature: Option<String>,
-    pub source: Option<String>,
-    pub footnote: Option<String>,
-    pub lower_bound: Option<f64>,
-    pub upper_bound: Option<f64>,
-    pub std_error: Option<f64>,
 }
 
 impl Db {

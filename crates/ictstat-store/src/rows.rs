@@ -1,6 +1,6 @@
 //! What reads return.
 
-use ictstat_core::{Attributes, Breakdown};
+use ictstat_core::{Attributes, Breakdown, Observation, Period, SeriesKey};
 use serde::Serialize;
 
 /// One observation version as the API publishes it.
@@ -30,14 +30,8 @@ pub(crate) struct RawObservation {
     breakdown: String,
     period: String,
     value: Option<f64>,
-    obs_status: Option<String>,
-    unit_mult: Option<i64>,
-    nature: Option<String>,
-    source: Option<String>,
-    footnote: Option<String>,
-    lower_bound: Option<f64>,
-    upper_bound: Option<f64>,
-    std_error: Option<f64>,
+    #[sqlx(flatten)]
+    attributes: StoredAttributes,
     valid_from: i64,
 }
 
@@ -50,17 +44,69 @@ impl From<RawObservation> for ObservationRow {
             breakdown: Breakdown::parse(&r.breakdown).unwrap_or_default(),
             period: r.period,
             value: r.value,
-            attributes: Attributes {
-                obs_status: r.obs_status,
-                unit_mult: r.unit_mult.map(|m| m as i32),
-                nature: r.nature,
-                source: r.source,
-                footnote: r.footnote,
-                lower_bound: r.lower_bound,
-                upper_bound: r.upper_bound,
-                std_error: r.std_error,
-            },
+            attributes: r.attributes.into(),
             revision: r.valid_from,
+        }
+    }
+}
+
+impl ObservationRow {
+    /// The row as a domain observation, for the file writers. `None` only if the stored
+    /// period were not canonical, which the store never writes.
+    pub fn to_observation(&self) -> Option<Observation> {
+        Some(Observation {
+            key: SeriesKey {
+                indicator: self.indicator.clone(),
+                area: self.area.clone(),
+                breakdown: self.breakdown.clone(),
+            },
+            period: self.period.parse::<Period>().ok()?,
+            value: self.value,
+            attrs: self.attributes.clone(),
+        })
+    }
+}
+
+/// The attribute columns of an observation as stored (the database keeps `unit_mult` as a
+/// 64-bit integer).
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct StoredAttributes {
+    pub obs_status: Option<String>,
+    pub unit_mult: Option<i64>,
+    pub nature: Option<String>,
+    pub source: Option<String>,
+    pub footnote: Option<String>,
+    pub lower_bound: Option<f64>,
+    pub upper_bound: Option<f64>,
+    pub std_error: Option<f64>,
+}
+
+impl StoredAttributes {
+    /// True when these stored attributes are `a`.
+    pub(crate) fn matches(&self, a: &Attributes) -> bool {
+        let bits = |x: Option<f64>| x.map(f64::to_bits);
+        self.obs_status == a.obs_status
+            && self.unit_mult == a.unit_mult.map(i64::from)
+            && self.nature == a.nature
+            && self.source == a.source
+            && self.footnote == a.footnote
+            && bits(self.lower_bound) == bits(a.lower_bound)
+            && bits(self.upper_bound) == bits(a.upper_bound)
+            && bits(self.std_error) == bits(a.std_error)
+    }
+}
+
+impl From<StoredAttributes> for Attributes {
+    fn from(a: StoredAttributes) -> Self {
+        Attributes {
+            obs_status: a.obs_status,
+            unit_mult: a.unit_mult.map(|m| m as i32),
+            nature: a.nature,
+            source: a.source,
+            footnote: a.footnote,
+            lower_bound: a.lower_bound,
+            upper_bound: a.upper_bound,
+            std_error: a.std_error,
         }
     }
 }

@@ -3,10 +3,11 @@
 use std::collections::{BTreeSet, HashMap};
 
 use ictstat_core::fxhash::FxMap;
-use ictstat_core::{Attributes, Dimension, Observation, Period, SeriesKey};
+use ictstat_core::{Dimension, Observation, Period, SeriesKey};
 use sqlx::{PgPool, Postgres, QueryBuilder, Sqlite, SqlitePool, Transaction};
 
 use crate::db::{Db, StoreError, with_pool};
+use crate::rows::StoredAttributes;
 
 /// Who writes, and why.
 #[derive(Debug, Clone, Default)]
@@ -74,29 +75,16 @@ struct Current {
     series_id: i64,
     period: String,
     value: Option<f64>,
-    obs_status: Option<String>,
-    unit_mult: Option<i64>,
-    nature: Option<String>,
-    source: Option<String>,
-    footnote: Option<String>,
-    lower_bound: Option<f64>,
-    upper_bound: Option<f64>,
-    std_error: Option<f64>,
+    #[sqlx(flatten)]
+    attributes: StoredAttributes,
 }
 
 impl Current {
+    /// True when writing `obs` would not be a revision. Values compare bit-exactly: the same
+    /// text in the same file always parses to the same `f64`.
     fn same_as(&self, obs: &Observation) -> bool {
-        let attrs = Attributes {
-            obs_status: self.obs_status.clone(),
-            unit_mult: self.unit_mult.map(|m| m as i32),
-            nature: self.nature.clone(),
-            source: self.source.clone(),
-            footnote: self.footnote.clone(),
-            lower_bound: self.lower_bound,
-            upper_bound: self.upper_bound,
-            std_error: self.std_error,
-        };
-        obs.same_content(self.value, &attrs)
+        self.value.map(f64::to_bits) == obs.value.map(f64::to_bits)
+            && self.attributes.matches(&obs.attrs)
     }
 }
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::Context;
-use ictstat_core::{Dimension, Observation, Period, SeriesKey};
+use ictstat_core::{Dimension, Observation};
 use ictstat_server::ObservationParams;
 use ictstat_store::AsOf;
 
@@ -46,21 +46,7 @@ pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<u8> {
     let rows = db.observations_as_of(&q, revision).await?;
     db.close().await;
 
-    let observations: Vec<Observation> = rows
-        .iter()
-        .filter_map(|r| {
-            Some(Observation {
-                key: SeriesKey {
-                    indicator: r.indicator.clone(),
-                    area: r.area.clone(),
-                    breakdown: r.breakdown.clone(),
-                },
-                period: r.period.parse::<Period>().ok()?,
-                value: r.value,
-                attrs: r.attributes.clone(),
-            })
-        })
-        .collect();
+    let observations: Vec<Observation> = rows.iter().filter_map(|r| r.to_observation()).collect();
     let bytes = match args.format.as_str() {
         "csv" => {
             let mut out = Vec::new();

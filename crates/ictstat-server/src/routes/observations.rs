@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use ictstat_core::{Observation, Period, SeriesKey};
+use ictstat_core::{Observation, Period};
 use ictstat_store::{ObservationRow, Revision, VersionRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -123,21 +123,7 @@ fn download(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Respo
 }
 
 fn to_observations(rows: &[&ObservationRow]) -> Vec<Observation> {
-    rows.iter()
-        .filter_map(|r| {
-            Some(Observation {
-                key: SeriesKey {
-                    indicator: r.indicator.clone(),
-                    area: r.area.clone(),
-                    breakdown: r.breakdown.clone(),
-                },
-                // The store holds canonical periods only.
-                period: r.period.parse::<Period>().ok()?,
-                value: r.value,
-                attrs: r.attributes.clone(),
-            })
-        })
-        .collect()
+    rows.iter().filter_map(|r| r.to_observation()).collect()
 }
 
 /// Every version of one data point.
