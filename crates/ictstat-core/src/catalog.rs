@@ -171,6 +171,8 @@ pub struct Sources<'a> {
     pub m49: &'a str,
     pub country_codes: &'a str,
     pub gapminder_countries: &'a str,
+    /// `name,m49`: common spellings the UN tables do not use ("Turkey", "Korea, Rep.").
+    pub area_aliases: &'a str,
 }
 
 /// The whole catalogue with its lookup indexes.
@@ -215,6 +217,7 @@ impl Catalog {
             gapminder_countries: include_str!(
                 "../../../catalog/areas/ddf--entities--geo--country.csv"
             ),
+            area_aliases: include_str!("../../../catalog/areas/aliases.csv"),
         })
     }
 
@@ -537,6 +540,7 @@ fn build_areas(src: &Sources<'_>) -> Result<AreaTables, CatalogError> {
         resolver.add(&a.name, &a.code);
     }
     add_country_code_names(src.country_codes, &mut resolver)?;
+    add_aliases(src.area_aliases, &countries, &mut resolver)?;
     add_income_groups(src.gapminder_countries, &countries, &mut members)?;
 
     areas.extend(countries);
@@ -576,6 +580,29 @@ fn add_country_code_names(text: &str, resolver: &mut AreaResolver) -> Result<(),
             let name = name.split(" (the)").next().unwrap_or(name);
             resolver.add(name, &code);
         }
+    }
+    Ok(())
+}
+
+/// Adds ictstat's own table of common spellings (World Bank, ITU and everyday names).
+fn add_aliases(
+    text: &str,
+    countries: &[Area],
+    resolver: &mut AreaResolver,
+) -> Result<(), CatalogError> {
+    const FILE: &str = "areas/aliases.csv";
+    for rec in csv_reader(text).records() {
+        let r = rec.map_err(|e| csv_err(FILE, &e))?;
+        let (name, code) = (r.get(0).unwrap_or("").trim(), r.get(1).unwrap_or("").trim());
+        if !countries.iter().any(|a| a.code == code) {
+            let line = r.position().map_or(0, |p| p.line());
+            return Err(CatalogError::Csv {
+                file: FILE,
+                line,
+                message: format!("`{code}` is not an M49 country code"),
+            });
+        }
+        resolver.add(name, code);
     }
     Ok(())
 }

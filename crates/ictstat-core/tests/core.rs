@@ -36,6 +36,10 @@ fn areas_come_from_m49_with_iso_codes_and_groups() {
         Some("068")
     );
     assert_eq!(c.resolve_area("tj"), Some("762"));
+    // Spellings of the World Bank and ITU tables, from catalog/areas/aliases.csv.
+    assert_eq!(c.resolve_area("Korea, Rep."), Some("410"));
+    assert_eq!(c.resolve_area("Hong Kong, China"), Some("344"));
+    assert_eq!(c.resolve_area("Turkey"), Some("792"));
     // Group memberships published by UNSD: Afghanistan is an LDC and an LLDC, not a SIDS.
     let groups: Vec<&str> = c.groups_of("004").collect();
     for g in ["001", "142", "034", "199", "432", "515", "LIC"] {
