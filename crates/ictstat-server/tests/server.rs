@@ -335,6 +335,15 @@ async fn imports_version_data_and_reads_travel_in_time() {
         assert_eq!(versions, vec![(29.5, r1), (30.1, r2)]);
         assert_eq!(h["versions"][0]["valid_to"], r2);
 
+        // Availability now, and as of before the first import.
+        let (_, avail) = app
+            .get("/api/v1/availability?indicator=IT_USE_ii99&as_of=0")
+            .await;
+        assert_eq!(avail[0]["observations"], 0, "{avail}");
+        let (_, avail) = app.get("/api/v1/availability?indicator=IT_USE_ii99").await;
+        assert_eq!(avail[0]["observations"], 3, "{avail}");
+        assert_eq!(avail[0]["breakdowns"]["SEX"], serde_json::json!(["F", "M"]));
+
         let (_, revs) = app.get("/api/v1/revisions").await;
         assert_eq!(revs.as_array().unwrap().len(), 2);
         assert_eq!(revs[0]["file"], "bad.csv");

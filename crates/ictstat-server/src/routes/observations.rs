@@ -185,6 +185,8 @@ pub async fn observation_history(
 pub struct AvailabilityParams {
     /// Indicator codes or aliases, comma-separated; all indicators with data when absent.
     pub indicator: Option<String>,
+    /// A revision number or an ISO-8601 time: availability as it was then.
+    pub as_of: Option<String>,
 }
 
 /// What data exists for one indicator.
@@ -223,12 +225,28 @@ pub async fn availability(
             all
         }
     };
-    Ok(Json(
-        codes
-            .iter()
-            .map(|code| summarise(code, snapshot.indicator_rows(code)))
-            .collect(),
-    ))
+    let Some(as_of) = super::params::parse_as_of(params.as_of.as_deref())? else {
+        return Ok(Json(
+            codes
+                .iter()
+                .map(|code| summarise(code, snapshot.indicator_rows(code)))
+                .collect(),
+        ));
+    };
+    let revision = state.db.resolve_as_of(&as_of).await?;
+    let mut out = Vec::new();
+    for code in codes {
+        let q = ictstat_store::ObservationQuery {
+            indicators: vec![code.clone()],
+            limit: usize::MAX >> 2,
+            ..Default::default()
+        };
+        out.push(summarise(
+            &code,
+            &state.db.observations_as_of(&q, revision).await?,
+        ));
+    }
+    Ok(Json(out))
 }
 
 pub(crate) fn summarise(code: &str, rows: &[ObservationRow]) -> Availability {
