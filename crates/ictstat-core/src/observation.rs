@@ -1,5 +1,7 @@
 //! Series keys and observations.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::dimension::Breakdown;
@@ -50,9 +52,13 @@ pub struct Attributes {
 }
 
 /// One data point: a series key, a period, a value and its attributes.
+///
+/// The key is shared: a file holds many periods of each series, and readers hand every row of
+/// a series the same `Arc`, so a million-row import does not build a million keys and the
+/// store can group rows by series cheaply.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
-    pub key: SeriesKey,
+    pub key: Arc<SeriesKey>,
     pub period: Period,
     pub value: Option<f64>,
     pub attrs: Attributes,

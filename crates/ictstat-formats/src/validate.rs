@@ -8,6 +8,7 @@
 //! parallel agree and can be joined ([`Validator::absorb`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ictstat_core::dimension::TOTAL;
 use ictstat_core::{Breakdown, Catalog, Dimension, Observation, Period, SeriesKey};
@@ -144,6 +145,8 @@ pub(crate) struct Validator<'c> {
     codes: Vec<Lookup>,
     breakdown_ids: FxMap<[u32; 11], u32>,
     breakdowns: Vec<([u32; 11], Breakdown)>,
+    /// One shared key per (indicator, area, breakdown): rows of a series share it.
+    series: FxMap<(u32, u32, u32), Arc<SeriesKey>>,
     entries: Vec<Entry>,
     /// The header and period column of the candidates, to position `duplicate-key`, which is
     /// found when all rows are in.
@@ -173,6 +176,7 @@ impl<'c> Validator<'c> {
             codes: (0..11).map(|_| Lookup::new()).collect(),
             breakdown_ids: FxMap::default(),
             breakdowns: Vec::new(),
+            series: FxMap::default(),
             entries: Vec::new(),
             columns: None,
             observations: Vec::new(),
@@ -311,12 +315,21 @@ impl<'c> Validator<'c> {
         self.entries.push(Entry::new(
             indicator, area, period, breakdown, c.line, value, index,
         ));
+        let key = match self.series.get(&(indicator, area, breakdown)) {
+            Some(key) => key.clone(),
+            None => {
+                let key = Arc::new(SeriesKey {
+                    indicator: catalog.indicators[indicator as usize].code.clone(),
+                    area: catalog.areas[area as usize].code.clone(),
+                    breakdown: self.breakdowns[breakdown as usize].1.clone(),
+                });
+                self.series
+                    .insert((indicator, area, breakdown), key.clone());
+                key
+            }
+        };
         self.observations.push(Observation {
-            key: SeriesKey {
-                indicator: catalog.indicators[indicator as usize].code.clone(),
-                area: catalog.areas[area as usize].code.clone(),
-                breakdown: self.breakdowns[breakdown as usize].1.clone(),
-            },
+            key,
             period,
             value,
             attrs,

@@ -1,5 +1,7 @@
 //! What reads return.
 
+use std::sync::Arc;
+
 use ictstat_core::{Attributes, Breakdown, Observation, Period, SeriesKey};
 use serde::Serialize;
 
@@ -55,11 +57,11 @@ impl ObservationRow {
     /// period were not canonical, which the store never writes.
     pub fn to_observation(&self) -> Option<Observation> {
         Some(Observation {
-            key: SeriesKey {
+            key: Arc::new(SeriesKey {
                 indicator: self.indicator.clone(),
                 area: self.area.clone(),
                 breakdown: self.breakdown.clone(),
-            },
+            }),
             period: self.period.parse::<Period>().ok()?,
             value: self.value,
             attrs: self.attributes.clone(),

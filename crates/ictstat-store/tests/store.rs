@@ -16,11 +16,11 @@ fn obs(indicator: &str, area: &str, sex: &str, year: i32, value: f64) -> Observa
     let mut breakdown = Breakdown::total();
     breakdown.set(Dimension::Sex, sex);
     Observation {
-        key: SeriesKey {
+        key: std::sync::Arc::new(SeriesKey {
             indicator: indicator.into(),
             area: area.into(),
             breakdown,
-        },
+        }),
         period: Period::Year(year),
         value: Some(value),
         attrs: Attributes {
@@ -129,6 +129,33 @@ async fn revisions_close_old_versions_and_reads_travel_in_time() {
         assert_eq!(
             (revisions[0].rows_inserted, revisions[0].rows_closed),
             (2, 1)
+        );
+    }
+    t.finish().await.unwrap();
+}
+
+/// Text with the characters bulk-insert formats escape (PostgreSQL COPY: tab, newline,
+/// backslash) and quotes comes back exactly as written.
+#[tokio::test]
+async fn awkward_text_round_trips() {
+    let t = scratch("awkward").await;
+    for db in &t.dbs {
+        let mut o = obs("IT_USE_ii99", "004", "_T", 2019, 13.5);
+        let footnote = "tab\there, newline\nthere, back\\slash \\N, 'quotes' \"too\", \\t literal";
+        o.attrs.footnote = Some(footnote.into());
+        o.attrs.lower_bound = Some(1e-7);
+        o.attrs.unit_mult = Some(-3);
+        let rev = db
+            .write(&meta("a.csv"), &[o])
+            .await
+            .unwrap()
+            .revision
+            .unwrap();
+        let rows = db.observations_as_of(&all(), rev).await.unwrap();
+        assert_eq!(rows[0].attributes.footnote.as_deref(), Some(footnote));
+        assert_eq!(
+            (rows[0].attributes.lower_bound, rows[0].attributes.unit_mult),
+            (Some(1e-7), Some(-3))
         );
     }
     t.finish().await.unwrap();
