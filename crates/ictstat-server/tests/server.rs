@@ -379,8 +379,9 @@ async fn uploads_over_the_limit_are_refused() {
     let (apps, scratch) = apps("limit", false).await;
     for app in apps {
         let big = vec![b'a'; 2 * 1024 * 1024];
-        let (status, _) = app.import("big.csv", &big, Some(TOKEN), "").await;
+        let (status, err) = app.import("big.csv", &big, Some(TOKEN), "").await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(err["code"], "payload-too-large");
         assert_eq!(app.state.db.counts().await.unwrap(), (0, 0));
     }
     scratch.finish().await.unwrap();

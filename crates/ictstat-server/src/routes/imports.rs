@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use ictstat_formats::{Format, ReadOptions};
 use serde::Deserialize;
@@ -51,7 +52,7 @@ pub async fn create_import(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(p): Query<ImportParams>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<ImportResult>), ApiError> {
     let token = headers
         .get(header::AUTHORIZATION)
@@ -64,6 +65,22 @@ pub async fn create_import(
             "imports need `Authorization: Bearer <administrator token>`",
         ));
     }
+    let body = body.map_err(|r| {
+        let code = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            "payload-too-large"
+        } else {
+            "bad-request"
+        };
+        ApiError::new(
+            r.status(),
+            code,
+            format!(
+                "{} (the limit is {} bytes)",
+                r.body_text(),
+                state.config.max_upload_bytes
+            ),
+        )
+    })?;
     let format = match p.format.as_deref() {
         None => None,
         Some(f) => Some(
