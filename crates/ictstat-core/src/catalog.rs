@@ -26,6 +26,15 @@ pub enum CatalogError {
     Inconsistent(String),
 }
 
+/// A lookup named something the catalogue does not hold.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum LookupError {
+    #[error("no framework `{0}`")]
+    UnknownFramework(String),
+    #[error("no group `{0}`")]
+    UnknownGroup(String),
+}
+
 /// How values of an indicator behave, which decides the range checks on import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -368,6 +377,68 @@ impl Catalog {
         self.code_index
             .get(codelist)
             .is_some_and(|c| c.contains(code))
+    }
+
+    /// The indicators of a framework (id in any case; all when `None`) whose code, name,
+    /// description or aliases contain every word of `search` (any case). The one search behind
+    /// the API's and the command line's indicator lists.
+    pub fn find_indicators(
+        &self,
+        framework: Option<&str>,
+        search: &str,
+    ) -> Result<Vec<&Indicator>, LookupError> {
+        let framework = match framework {
+            None => None,
+            Some(id) => Some(
+                self.frameworks
+                    .iter()
+                    .find(|f| f.id.eq_ignore_ascii_case(id))
+                    .ok_or_else(|| LookupError::UnknownFramework(id.to_string()))?,
+            ),
+        };
+        let words: Vec<String> = search.split_whitespace().map(str::to_lowercase).collect();
+        Ok(self
+            .indicators
+            .iter()
+            .filter(|i| {
+                framework.is_none_or(|f| f.items.iter().any(|it| it.indicators.contains(&i.code)))
+            })
+            .filter(|i| {
+                let text = format!(
+                    "{} {} {} {}",
+                    i.code,
+                    i.name,
+                    i.description,
+                    i.aliases.join(" ")
+                )
+                .to_lowercase();
+                words.iter().all(|w| text.contains(w.as_str()))
+            })
+            .collect())
+    }
+
+    /// Areas of a kind (all when `None`) that belong to a group (any way of naming it; all
+    /// when `None`).
+    pub fn find_areas(
+        &self,
+        kind: Option<AreaKind>,
+        group: Option<&str>,
+    ) -> Result<Vec<&Area>, LookupError> {
+        let members: Option<HashSet<&str>> = match group {
+            None => None,
+            Some(g) => {
+                let code = self
+                    .resolve_area(g)
+                    .ok_or_else(|| LookupError::UnknownGroup(g.to_string()))?;
+                Some(self.members(code).collect())
+            }
+        };
+        Ok(self
+            .areas
+            .iter()
+            .filter(|a| kind.is_none_or(|k| a.kind == k))
+            .filter(|a| members.as_ref().is_none_or(|m| m.contains(a.code.as_str())))
+            .collect())
     }
 
     /// Members of a group.

@@ -15,7 +15,9 @@ pub mod observation;
 pub mod period;
 
 pub use area::{Area, AreaKind, AreaResolver};
-pub use catalog::{Catalog, CatalogError, Framework, FrameworkItem, Indicator, Target, UnitKind};
+pub use catalog::{
+    Catalog, CatalogError, Framework, FrameworkItem, Indicator, LookupError, Target, UnitKind,
+};
 pub use diagnostic::{Diagnostic, Report, Severity};
 pub use dimension::{Breakdown, Dimension};
 pub use observation::{Attributes, Observation, SeriesKey};

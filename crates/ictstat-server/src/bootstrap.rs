@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use ictstat_core::Catalog;
 use ictstat_formats::ReadOptions;
-use ictstat_store::{Db, StoreError};
+use ictstat_store::Db;
 
-use crate::ingest::{ImportOptions, ImportResult, InputFile, import};
+use crate::ingest::{ImportOptions, ImportResult, IngestError, InputFile, import};
 
 /// Source attribute of the ITU series, as their publishers ask to be credited.
 pub const ITU_SOURCE: &str = "ITU World Telecommunication/ICT Indicators Database, via World Bank WDI and Gapminder Systema Globalis (CC BY 4.0)";
@@ -95,7 +95,7 @@ pub struct InitReport {
 }
 
 /// Brings a database up to the catalogue and bundled data of this build.
-pub async fn init(db: &Db, catalog: &Arc<Catalog>) -> Result<InitReport, StoreError> {
+pub async fn init(db: &Db, catalog: &Arc<Catalog>) -> Result<InitReport, IngestError> {
     let mut report = InitReport {
         catalog_written: db
             .sync_catalog(catalog, &catalog_fingerprint(catalog))

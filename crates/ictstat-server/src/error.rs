@@ -5,9 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-/// An error answer. `code` values are documented in the README and the OpenAPI document:
-/// `bad-request`, `not-found`, `unauthorized`, `invalid-input`, `payload-too-large`,
-/// `internal`.
+/// An error answer. `code` values are documented in the README: `bad-request`, `not-found`,
+/// `unauthorized`, `payload-too-large`, `internal`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
     #[serde(skip)]
@@ -59,6 +58,22 @@ impl From<ictstat_store::StoreError> for ApiError {
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     "the database failed; see the server log",
+                )
+            }
+        }
+    }
+}
+
+impl From<crate::ingest::IngestError> for ApiError {
+    fn from(e: crate::ingest::IngestError) -> Self {
+        match e {
+            crate::ingest::IngestError::Store(e) => e.into(),
+            other => {
+                tracing::error!("{other}");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "reading the file failed; see the server log",
                 )
             }
         }

@@ -11,6 +11,15 @@ use ictstat_formats::{ReadOptions, read};
 use ictstat_store::{Db, RevisionMeta, StoreError, WriteOutcome};
 use serde::Serialize;
 
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A reader failed outright (a bug: readers report problems as diagnostics).
+    #[error("reading the files failed: {0}")]
+    Reader(String),
+}
+
 /// How to import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -68,16 +77,11 @@ pub async fn import(
     catalog: Arc<Catalog>,
     files: Vec<InputFile>,
     opts: &ImportOptions,
-) -> Result<ImportResult, StoreError> {
+) -> Result<ImportResult, IngestError> {
     let started = std::time::Instant::now();
     let read_opts = opts.read.clone();
-    let content_hash = {
-        let mut all = Vec::new();
-        for f in &files {
-            all.extend_from_slice(&f.bytes);
-        }
-        crate::state::sha256_hex(&all)
-    };
+    let content_hash =
+        crate::state::files_sha256_hex(files.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())));
     let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
     // Parsing a large file is CPU work: keep it off the async workers.
     let (observations, report, file_results) =
@@ -90,7 +94,9 @@ pub async fn import(
         started.elapsed()
     );
 
-    let status = if report.has_errors() && !opts.skip_invalid {
+    // With `skip_invalid`, errors are tolerated as long as something valid remains: a binary
+    // file or a file whose every row is wrong is rejected all the same.
+    let status = if report.has_errors() && (!opts.skip_invalid || observations.is_empty()) {
         "rejected"
     } else if opts.dry_run {
         "dry-run"

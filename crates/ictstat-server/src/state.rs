@@ -56,10 +56,24 @@ pub fn parse_sha256_hex(hex: &str) -> Option<[u8; 32]> {
 
 /// The SHA-256 of a token, as 64 hexadecimal digits (for the configuration file).
 pub fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(data))
+}
+
+/// One SHA-256 over several named files, each framed by its name and length so that
+/// different splits of the same bytes hash differently; streamed, never concatenated.
+pub fn files_sha256_hex<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> String {
+    let mut h = Sha256::new();
+    for (name, bytes) in files {
+        h.update((name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    hex(&h.finalize())
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Clone)]

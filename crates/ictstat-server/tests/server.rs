@@ -227,6 +227,12 @@ async fn catalogue_routes_and_openapi() {
         );
         let (status, err) = app.get("/api/v1/observations?sex=X").await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+        let (status, _) = app.get("/api/v1/observations?limit=0").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, _) = app
+            .get("/api/v1/observations/history?indicator=IT_USE_ii99&area=KEN&start=2020&end=2021")
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
         let (status, err) = app.get("/nowhere").await;
         assert_eq!(
             (status, err["code"].as_str()),

@@ -4,7 +4,7 @@ use ictstat_core::Catalog;
 use sqlx::QueryBuilder;
 
 use crate::db::{Db, StoreError, with_pool};
-use crate::write::BeginWrite;
+use crate::write::Begin;
 
 const BATCH: usize = 500;
 

@@ -18,8 +18,6 @@ pub enum StoreError {
     BadUrl(String),
     #[error("no revision {0}")]
     NoSuchRevision(i64),
-    #[error("catalogue could not be stored: {0}")]
-    Catalog(String),
 }
 
 /// Which engine a `Db` talks to.
@@ -27,6 +25,14 @@ pub enum StoreError {
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// SQLite page cache per connection, in KiB.
+fn sqlite_cache_kib() -> u64 {
+    std::env::var("ICTSTAT_SQLITE_CACHE_KIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(65_536)
 }
 
 /// The store's database: an embedded SQLite file or a PostgreSQL server.
@@ -64,7 +70,8 @@ impl Db {
                 .busy_timeout(Duration::from_secs(30))
                 // A 64 MiB page cache (allocated as used) keeps a large import's pages in
                 // memory until commit instead of spilling them to the WAL twice.
-                .pragma("cache_size", "-65536");
+                // ICTSTAT_SQLITE_CACHE_KIB overrides it (small machines; the crash tests).
+                .pragma("cache_size", format!("-{}", sqlite_cache_kib()));
             Db::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(4)

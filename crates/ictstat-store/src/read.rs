@@ -9,6 +9,7 @@ use crate::db::{Db, StoreError, with_pool};
 use crate::rows::{
     OBSERVATION_COLUMNS, ObservationRow, RawObservation, Revision, StoredAttributes,
 };
+use crate::write::Begin;
 
 /// Which observations to return. Empty lists mean "all".
 #[derive(Debug, Clone, Default)]
@@ -28,10 +29,17 @@ pub struct ObservationQuery {
 }
 
 impl ObservationQuery {
-    /// The end bound as text: periods sort as text, and `~` sorts after every character a
-    /// period uses, so `2020~` includes `2020-Q4` and `2020-12` but not `2021`.
+    /// The end bound as text. Periods sort as text (byte order); a year as the end includes
+    /// its halves, quarters and months: `~` sorts after every character a period uses, so
+    /// `2020~` is above `2020-Q4` and `2020-12` and below `2021`. A sub-annual end is exact.
     pub(crate) fn end_bound(&self) -> Option<String> {
-        self.end.as_ref().map(|e| format!("{e}~"))
+        self.end.as_ref().map(|e| {
+            if e.len() == 4 {
+                format!("{e}~")
+            } else {
+                e.clone()
+            }
+        })
     }
 }
 
@@ -154,16 +162,26 @@ impl Db {
         Ok(with_pool!(self, p => sqlx::query_as(sql).bind(limit).bind(offset).fetch_all(p).await?))
     }
 
-    /// All current observations, for building the read model.
-    pub(crate) async fn current_observations(&self) -> Result<Vec<ObservationRow>, StoreError> {
-        let rows: Vec<RawObservation> = with_pool!(self, p => {
+    /// The latest revision and all current observations, read in one snapshot so that the
+    /// revision is exactly the one the rows reflect; for building the read model.
+    pub(crate) async fn current_observations(
+        &self,
+    ) -> Result<(i64, Vec<ObservationRow>), StoreError> {
+        let (revision, rows): (i64, Vec<RawObservation>) = with_pool!(self, p => {
+            let mut tx = p.begin_snapshot().await?;
+            let revision: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM revision").fetch_one(&mut *tx).await?;
             let mut qb = QueryBuilder::new("SELECT ");
             qb.push(OBSERVATION_COLUMNS).push(
                 " FROM observation o JOIN series s ON s.id = o.series_id WHERE o.valid_to IS NULL \
                  ORDER BY s.indicator, s.area, s.breakdown, o.period",
             );
-            qb.build_query_as().fetch_all(p).await?
+            let rows = qb.build_query_as().fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            (revision, rows)
         });
-        Ok(rows.into_iter().map(ObservationRow::from).collect())
+        Ok((
+            revision,
+            rows.into_iter().map(ObservationRow::from).collect(),
+        ))
     }
 }

@@ -94,6 +94,9 @@ impl Snapshot {
 #[derive(Debug, Clone, Default)]
 pub struct ReadModel {
     current: Arc<ArcSwap<Snapshot>>,
+    /// One rebuild at a time (the poller and a post-import refresh may both ask), so that an
+    /// older rebuild can never replace a newer snapshot.
+    rebuilding: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl ReadModel {
@@ -110,20 +113,20 @@ impl ReadModel {
 
     /// Rebuilds the snapshot if the database has moved past it; returns whether it did.
     pub async fn refresh(&self, db: &Db) -> Result<bool, StoreError> {
-        let latest = db.latest_revision().await?;
-        if latest == self.current.load().revision {
+        let _one_at_a_time = self.rebuilding.lock().await;
+        if db.latest_revision().await? == self.current.load().revision {
             return Ok(false);
         }
-        // Read the revision id and the rows in one consistent view: take the id first; rows
-        // written by a later revision at worst make this snapshot newer than it says, and the
-        // next refresh reloads it.
-        let rows = db.current_observations().await?;
+        let (revision, rows) = db.current_observations().await?;
+        if revision <= self.current.load().revision {
+            return Ok(false);
+        }
         let mut by_indicator: HashMap<String, Vec<ObservationRow>> = HashMap::new();
         for r in rows {
             by_indicator.entry(r.indicator.clone()).or_default().push(r);
         }
         self.current.store(Arc::new(Snapshot {
-            revision: latest,
+            revision,
             by_indicator,
         }));
         Ok(true)

@@ -84,17 +84,16 @@ pub struct StoredAttributes {
 }
 
 impl StoredAttributes {
-    /// True when these stored attributes are `a`.
+    /// True when these stored attributes are `a` (numbers compare as numbers).
     pub(crate) fn matches(&self, a: &Attributes) -> bool {
-        let bits = |x: Option<f64>| x.map(f64::to_bits);
         self.obs_status == a.obs_status
             && self.unit_mult == a.unit_mult.map(i64::from)
             && self.nature == a.nature
             && self.source == a.source
             && self.footnote == a.footnote
-            && bits(self.lower_bound) == bits(a.lower_bound)
-            && bits(self.upper_bound) == bits(a.upper_bound)
-            && bits(self.std_error) == bits(a.std_error)
+            && self.lower_bound == a.lower_bound
+            && self.upper_bound == a.upper_bound
+            && self.std_error == a.std_error
     }
 }
 

@@ -35,30 +35,40 @@ pub struct WriteOutcome {
     pub unchanged: u64,
 }
 
-/// Rows per multi-row INSERT: 14 binds a row stays under SQLite's 32,766 and PostgreSQL's
-/// 65,535 parameter limits, and amortises the statement round trip.
+/// Rows per multi-row statement: at 12 binds a version row (15 a series row) this stays under
+/// SQLite's 32,766 and PostgreSQL's 65,535 parameter limits and amortises the round trip.
 const BATCH: usize = 1000;
 
-/// Opens the write transaction. Writers are serialised so that two imports of the same series
-/// cannot both see "no current version": SQLite takes the write lock up front, PostgreSQL a
-/// transaction-scoped advisory lock.
-pub(crate) trait BeginWrite {
+/// Opens transactions. Writers are serialised so that two imports of the same series cannot
+/// both see "no current version": SQLite takes the write lock up front, PostgreSQL a
+/// transaction-scoped advisory lock. Readers that need several statements to agree (the read
+/// model's revision and rows) get one snapshot: SQLite's WAL read transactions are snapshots,
+/// PostgreSQL needs REPEATABLE READ.
+pub(crate) trait Begin {
     type Db: sqlx::Database;
     fn begin_write(
         &self,
     ) -> impl Future<Output = Result<Transaction<'static, Self::Db>, sqlx::Error>> + Send;
+    fn begin_snapshot(
+        &self,
+    ) -> impl Future<Output = Result<Transaction<'static, Self::Db>, sqlx::Error>> + Send;
 }
 
-impl BeginWrite for SqlitePool {
+impl Begin for SqlitePool {
     type Db = Sqlite;
     fn begin_write(
         &self,
     ) -> impl Future<Output = Result<Transaction<'static, Sqlite>, sqlx::Error>> + Send {
         self.begin_with("BEGIN IMMEDIATE")
     }
+    fn begin_snapshot(
+        &self,
+    ) -> impl Future<Output = Result<Transaction<'static, Sqlite>, sqlx::Error>> + Send {
+        self.begin()
+    }
 }
 
-impl BeginWrite for PgPool {
+impl Begin for PgPool {
     type Db = Postgres;
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         let mut tx = self.begin().await?;
@@ -66,6 +76,11 @@ impl BeginWrite for PgPool {
             .execute(&mut *tx)
             .await?;
         Ok(tx)
+    }
+    fn begin_snapshot(
+        &self,
+    ) -> impl Future<Output = Result<Transaction<'static, Postgres>, sqlx::Error>> + Send {
+        self.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     }
 }
 
@@ -207,8 +222,8 @@ struct Current {
 }
 
 impl Current {
-    /// True when writing `obs` would not be a revision. Values compare bit-exactly: the same
-    /// text in the same file always parses to the same `f64`.
+    /// True when writing `obs` would not be a revision. Values compare as numbers (`-0 == 0`:
+    /// SQLite gives back `-0.0` as `0.0`); validated values are never NaN.
     fn same_as(&self, obs: &Observation) -> bool {
         self.value.map(f64::to_bits) == obs.value.map(f64::to_bits)
             && self.attributes.matches(&obs.attrs)
@@ -333,11 +348,15 @@ impl Db {
             outcome.closed = to_close.len() as u64;
 
             // 4. The revision, then the closes and the new versions.
+            // Revision times must rise with revision ids, which `as_of` a time relies on, even
+            // if this process's clock is behind another writer's: never go below the latest.
+            let latest: Option<String> = sqlx::query_scalar("SELECT MAX(created_at) FROM revision").fetch_one(&mut *tx).await?;
+            let created_at = std::cmp::max(crate::now_text(), latest.unwrap_or_default());
             let rev: i64 = sqlx::query_scalar(
                 "INSERT INTO revision (created_at, author, kind, file, comment, content_hash, rows_inserted, rows_closed) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
-            .bind(crate::now_text())
+            .bind(created_at)
             .bind(&meta.author)
             .bind(&meta.kind)
             .bind(&meta.file)

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::Context;
-use ictstat_core::{Dimension, Observation};
+use ictstat_core::{Catalog, Dimension, Observation};
 use ictstat_server::ObservationParams;
 use ictstat_store::AsOf;
 
@@ -11,10 +11,10 @@ use crate::cli::ExportArgs;
 
 pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<u8> {
     if !["csv", "xlsx", "json"].contains(&args.format.as_str()) {
-        anyhow::bail!("--format must be csv, xlsx or json, not `{}`", args.format);
+        crate::usage!("--format must be csv, xlsx or json, not `{}`", args.format);
     }
     if args.format == "xlsx" && args.output.is_none() {
-        anyhow::bail!("--format xlsx needs --output FILE");
+        crate::usage!("--format xlsx needs --output FILE");
     }
     let mut params = ObservationParams {
         indicator: args.indicator.clone(),
@@ -27,21 +27,26 @@ pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<u8> {
         ..ObservationParams::default()
     };
     for filter in &args.breakdown {
-        let (dim, codes) = filter
-            .split_once('=')
-            .with_context(|| format!("--breakdown `{filter}`: write DIMENSION=CODE[,CODE…]"))?;
-        let dim: Dimension = dim.parse()?;
+        let Some((dim, codes)) = filter.split_once('=') else {
+            crate::usage!("--breakdown `{filter}`: write DIMENSION=CODE[,CODE…]");
+        };
+        let dim: Dimension = match dim.parse() {
+            Ok(d) => d,
+            Err(e) => crate::usage!("--breakdown: {e}"),
+        };
         params.set_dimension(dim, codes.to_string());
     }
-    let (db, catalog) = crate::serve::open(database_url).await?;
-    let mut q = params
-        .to_query(&catalog)
-        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let catalog = Catalog::embedded()?;
+    let (mut q, as_of) = match (params.to_query(&catalog), params.as_of()) {
+        (Ok(q), Ok(as_of)) => (q, as_of),
+        (Err(e), _) | (_, Err(e)) => crate::usage!("{}", e.message),
+    };
     q.limit = usize::MAX >> 2;
-    let as_of = params
-        .as_of()
-        .map_err(|e| anyhow::anyhow!(e.message))?
-        .unwrap_or(AsOf::Revision(db.latest_revision().await?));
+    let db = crate::serve::open_existing(database_url).await?;
+    let as_of = match as_of {
+        Some(a) => a,
+        None => AsOf::Revision(db.latest_revision().await?),
+    };
     let revision = db.resolve_as_of(&as_of).await?;
     let rows = db.observations_as_of(&q, revision).await?;
     db.close().await;

@@ -14,16 +14,17 @@ use crate::cli::{ImportArgs, ReadArgs};
 fn read_options(args: &ReadArgs) -> anyhow::Result<ReadOptions> {
     let format = match &args.format {
         None => None,
-        Some(f) => Some(f.parse::<Format>().map_err(|_| {
-            anyhow::anyhow!(
+        Some(f) => match f.parse::<Format>() {
+            Ok(f) => Some(f),
+            Err(_) => crate::usage!(
                 "unknown --format `{f}`: use long-csv, open-sdg, world-bank, gapminder or xlsx"
-            )
-        })?),
+            ),
+        },
     };
     let delimiter = match args.delimiter {
         None => None,
         Some(c) if c.is_ascii() => Some(c as u8),
-        Some(c) => anyhow::bail!("--delimiter must be one ASCII character, not `{c}`"),
+        Some(c) => crate::usage!("--delimiter must be one ASCII character, not `{c}`"),
     };
     Ok(ReadOptions {
         format,
@@ -110,9 +111,13 @@ fn print_result(result: &ImportResult, json: bool) {
 }
 
 pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<u8> {
+    if args.dry_run {
+        // A dry run is a validation: it needs no database and must not create one.
+        return check(&args.read, "dry-run");
+    }
     let opts = ImportOptions {
         read: read_options(&args.read)?,
-        dry_run: args.dry_run,
+        dry_run: false,
         skip_invalid: args.skip_invalid,
         author: args.author.clone(),
         kind: "import".into(),
@@ -139,8 +144,14 @@ pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<u8> {
 }
 
 pub async fn validate(args: ReadArgs) -> anyhow::Result<u8> {
-    let opts = read_options(&args)?;
-    let files = load_files(&args)?;
+    check(&args, "valid")
+}
+
+/// Validates files against the embedded catalogue; `ok_status` is the status shown when
+/// there is no error.
+fn check(args: &ReadArgs, ok_status: &str) -> anyhow::Result<u8> {
+    let opts = read_options(args)?;
+    let files = load_files(args)?;
     let catalog = Catalog::embedded().context("the embedded catalogue is invalid")?;
     let bar = spinner(format!("validating {} file(s)", files.len()));
     let (_, report, files) = ingest::validate_files(&catalog, files, &opts);
@@ -148,7 +159,7 @@ pub async fn validate(args: ReadArgs) -> anyhow::Result<u8> {
     let status = if report.has_errors() {
         "rejected"
     } else {
-        "valid"
+        ok_status
     };
     print_result(
         &ImportResult {

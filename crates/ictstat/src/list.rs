@@ -2,73 +2,43 @@
 
 use std::io::Read;
 
-use anyhow::Context;
 use ictstat_core::{AreaKind, Catalog};
 
 use crate::cli::{AreaArgs, IndicatorArgs};
 
 pub fn indicators(args: IndicatorArgs) -> anyhow::Result<u8> {
     let c = Catalog::embedded()?;
-    let framework = match &args.framework {
-        None => None,
-        Some(id) => Some(
-            c.frameworks
-                .iter()
-                .find(|f| f.id.eq_ignore_ascii_case(id))
-                .with_context(|| format!("no framework `{id}`"))?,
-        ),
+    let found = match c.find_indicators(
+        args.framework.as_deref(),
+        args.search.as_deref().unwrap_or(""),
+    ) {
+        Ok(found) => found,
+        Err(e) => crate::usage!("{e}"),
     };
-    let words: Vec<String> = args
-        .search
-        .as_deref()
-        .unwrap_or("")
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect();
-    for i in &c.indicators {
-        if let Some(f) = framework
-            && !f.items.iter().any(|it| it.indicators.contains(&i.code))
-        {
-            continue;
-        }
-        let text = format!("{} {} {}", i.code, i.name, i.aliases.join(" ")).to_lowercase();
-        if words.iter().all(|w| text.contains(w.as_str())) {
-            println!(
-                "{:<18} {:<8} {:<12} {}",
-                i.code,
-                i.sdg_indicator.as_deref().unwrap_or("-"),
-                i.unit,
-                i.name
-            );
-        }
+    for i in found {
+        println!(
+            "{:<18} {:<8} {:<12} {}",
+            i.code,
+            i.sdg_indicator.as_deref().unwrap_or("-"),
+            i.unit,
+            i.name
+        );
     }
     Ok(0)
 }
 
 pub fn areas(args: AreaArgs) -> anyhow::Result<u8> {
     let c = Catalog::embedded()?;
-    let kind = match &args.kind {
+    let kind = match args.kind.as_deref().map(|k| (k, AreaKind::parse(k))) {
         None => None,
-        Some(k) => Some(AreaKind::parse(k).with_context(|| format!("unknown --kind `{k}`"))?),
+        Some((_, Some(kind))) => Some(kind),
+        Some((k, None)) => crate::usage!("unknown --kind `{k}`"),
     };
-    let members: Option<Vec<&str>> = match &args.group {
-        None => None,
-        Some(g) => Some(
-            c.members(
-                c.resolve_area(g)
-                    .with_context(|| format!("unknown group `{g}`"))?,
-            )
-            .collect(),
-        ),
+    let found = match c.find_areas(kind, args.group.as_deref()) {
+        Ok(found) => found,
+        Err(e) => crate::usage!("{e}"),
     };
-    for a in &c.areas {
-        if kind.is_some_and(|k| a.kind != k)
-            || members
-                .as_ref()
-                .is_some_and(|m| !m.contains(&a.code.as_str()))
-        {
-            continue;
-        }
+    for a in found {
         println!(
             "{:<4} {:<3} {:<4} {:<20} {}",
             a.code,
@@ -85,7 +55,9 @@ pub fn token_hash() -> anyhow::Result<u8> {
     let mut token = String::new();
     std::io::stdin().read_to_string(&mut token)?;
     let token = token.trim_end_matches(['\n', '\r']);
-    anyhow::ensure!(!token.is_empty(), "give the token on standard input");
+    if token.is_empty() {
+        crate::usage!("give the token on standard input");
+    }
     println!("{}", ictstat_server::sha256_hex(token.as_bytes()));
     Ok(0)
 }

@@ -17,6 +17,29 @@ use cli::{Cli, Command};
 
 /// Exit code when an input has validation errors (nothing was written).
 pub const EXIT_INVALID: u8 = 3;
+/// Exit code of a bad command line (clap uses it too).
+const EXIT_USAGE: u8 = 2;
+
+/// A command line that parses but names something that does not exist (a format, an
+/// indicator, a framework…): exit code 2, like clap's own usage errors.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// `Err(UsageError)` with a formatted message.
+#[macro_export]
+macro_rules! usage {
+    ($($arg:tt)*) => {
+        return Err($crate::UsageError(format!($($arg)*)).into())
+    };
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -50,7 +73,11 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -14,7 +14,7 @@ pub async fn open(database_url: &str) -> anyhow::Result<(Db, Arc<Catalog>)> {
     let catalog = Arc::new(Catalog::embedded().context("the embedded catalogue is invalid")?);
     let db = Db::connect(database_url)
         .await
-        .with_context(|| format!("cannot open database {database_url}"))?;
+        .with_context(|| format!("cannot open database {}", redact(database_url)))?;
     let started = std::time::Instant::now();
     let report = bootstrap::init(&db, &catalog)
         .await
@@ -30,8 +30,7 @@ pub async fn open(database_url: &str) -> anyhow::Result<(Db, Arc<Catalog>)> {
     for (file, result) in &report.bundled {
         let written = result.outcome.as_ref().map_or(0, |o| o.inserted);
         tracing::info!(
-            "bundled {file}: {written} observations written; {} rows not loaded ({} errors, {} warnings: areas that are not UN M49 countries)",
-            result.report.errors + result.report.warnings,
+            "bundled {file}: {written} observations written; {} rows refused (areas that are not UN M49 countries), {} warnings (World Bank aggregates skipped)",
             result.report.errors,
             result.report.warnings
         );
@@ -45,10 +44,44 @@ pub async fn open(database_url: &str) -> anyhow::Result<(Db, Arc<Catalog>)> {
     Ok((db, catalog))
 }
 
+/// Connects to a database that must already exist, without loading anything: for commands
+/// that only read (`export`), so that a mistyped URL is an error, not a new database.
+pub async fn open_existing(database_url: &str) -> anyhow::Result<Db> {
+    if let Some(path) = database_url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        if !std::path::Path::new(path).exists() {
+            crate::usage!(
+                "no database at {path}: run `ictstat init` or `ictstat serve` first, or pass --database-url"
+            );
+        }
+    }
+    Db::connect(database_url)
+        .await
+        .with_context(|| format!("cannot open database {}", redact(database_url)))
+}
+
+/// The URL with its password replaced by `***`, for messages.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    match authority.rsplit_once('@') {
+        Some((user_pass, host)) if user_pass.contains(':') => {
+            let user = user_pass.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}/{path}")
+        }
+        _ => url.to_string(),
+    }
+}
+
 pub async fn init_only(database_url: &str) -> anyhow::Result<u8> {
     let (db, _) = open(database_url).await?;
     let (observations, revisions) = db.counts().await?;
-    println!("{database_url}: {observations} observation versions in {revisions} revisions");
+    println!(
+        "{}: {observations} observation versions in {revisions} revisions",
+        redact(database_url)
+    );
     db.close().await;
     Ok(0)
 }

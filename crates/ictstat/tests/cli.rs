@@ -139,7 +139,10 @@ async fn killed_import_leaves_the_database_as_before() {
         }
     }
     std::fs::write(&path, text).unwrap();
+    // A small page cache makes SQLite spill the open transaction to the WAL long before it
+    // commits, so a growing WAL means "killed mid-transaction", not "killed mid-commit".
     let mut child = ictstat()
+        .env("ICTSTAT_SQLITE_CACHE_KIB", "512")
         .args(["import", path.to_str().unwrap(), "--database-url", &url])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -213,7 +216,31 @@ async fn export_imports_back_unchanged_and_validate_needs_no_database() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("2 valid observations"));
 
+    // A dry run is a validation: it does not create the database.
     let out = run(&["import", csv.to_str().unwrap(), "--dry-run"], &url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\ndry-run: 0 errors"));
+    assert!(
+        !dir.path().join("ictstat.db").exists(),
+        "a dry run created the database"
+    );
+    // Export reads an existing database only.
+    let out = run(&["export", "--indicator", "17.8.1"], &url);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !dir.path().join("ictstat.db").exists(),
+        "export created the database"
+    );
+    let out = run(&["init"], &url);
     assert!(out.status.success());
     let dry = counts(&url).await;
 
@@ -275,6 +302,21 @@ fn every_command_has_help_and_bad_usage_exits_2() {
     }
     let out = ictstat().args(["import"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // Parsed, but naming what does not exist: still a usage error.
+    for args in [
+        &["validate", "x.csv", "--format", "parquet"][..],
+        &["indicators", "--framework", "NOPE"],
+        &["areas", "--kind", "planet"],
+        &["export", "--breakdown", "colour=red"],
+    ] {
+        let out = ictstat().args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     let out = ictstat()
         .args(["indicators", "--framework", "SDG_ICT"])
         .output()

@@ -41,33 +41,13 @@ pub async fn list_indicators(
     State(state): State<AppState>,
     Query(p): Query<IndicatorParams>,
 ) -> Result<Json<Vec<IndicatorSummary>>, ApiError> {
-    let c = &state.catalog;
-    if let Some(fw) = &p.framework
-        && !c.frameworks.iter().any(|f| &f.id == fw)
-    {
-        return Err(ApiError::not_found(format!("no framework `{fw}`")));
-    }
-    let words: Vec<String> =
-        p.q.as_deref()
-            .unwrap_or("")
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect();
+    let found = state
+        .catalog
+        .find_indicators(p.framework.as_deref(), p.q.as_deref().unwrap_or(""))
+        .map_err(|e| ApiError::not_found(e.to_string()))?;
     let snapshot = state.read_model.snapshot();
-    let list = c
-        .indicators
-        .iter()
-        .filter(|i| {
-            let text = format!(
-                "{} {} {} {}",
-                i.code,
-                i.name,
-                i.description,
-                i.aliases.join(" ")
-            )
-            .to_lowercase();
-            words.iter().all(|w| text.contains(w.as_str()))
-        })
+    let list = found
+        .into_iter()
         .map(|i| IndicatorSummary {
             code: i.code.clone(),
             name: i.name.clone(),
@@ -77,11 +57,6 @@ pub async fn list_indicators(
                 .map(|(f, _)| f.id.clone())
                 .collect(),
             observations: snapshot.indicator_rows(&i.code).len(),
-        })
-        .filter(|s| {
-            p.framework
-                .as_ref()
-                .is_none_or(|fw| s.frameworks.contains(fw))
         })
         .collect();
     Ok(Json(list))
@@ -240,30 +215,11 @@ pub async fn list_areas(
                 .ok_or_else(|| ApiError::bad_request(format!("unknown area kind `{k}`")))?,
         ),
     };
-    let members: Option<Vec<&str>> = match p.group.as_deref() {
-        None => None,
-        Some(g) => {
-            let code = state
-                .catalog
-                .resolve_area(g)
-                .ok_or_else(|| ApiError::bad_request(format!("unknown group `{g}`")))?;
-            Some(state.catalog.members(code).collect())
-        }
-    };
-    Ok(Json(
-        state
-            .catalog
-            .areas
-            .iter()
-            .filter(|a| kind.is_none_or(|k| a.kind == k))
-            .filter(|a| {
-                members
-                    .as_ref()
-                    .is_none_or(|m| m.contains(&a.code.as_str()))
-            })
-            .cloned()
-            .collect(),
-    ))
+    let found = state
+        .catalog
+        .find_areas(kind, p.group.as_deref())
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok(Json(found.into_iter().cloned().collect()))
 }
 
 #[derive(Serialize, ToSchema)]

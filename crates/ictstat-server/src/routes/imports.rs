@@ -5,11 +5,12 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use ictstat_formats::{Format, ReadOptions};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::auth::Admin;
 use super::extract::Query;
 use crate::error::ApiError;
 use crate::ingest::{ImportOptions, ImportResult, InputFile, import};
@@ -50,21 +51,10 @@ pub struct ImportParams {
     security(("bearer" = [])))]
 pub async fn create_import(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admin: Admin,
     Query(p): Query<ImportParams>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<ImportResult>), ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    if !token.is_some_and(|t| state.config.is_admin(t)) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "imports need `Authorization: Bearer <administrator token>`",
-        ));
-    }
     let body = body.map_err(|r| {
         let code = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             "payload-too-large"

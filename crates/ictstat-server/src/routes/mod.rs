@@ -1,6 +1,7 @@
 //! The `/api/v1` router and its OpenAPI document, built from the same handler list so that
 //! the document cannot drift from the routes.
 
+mod auth;
 mod catalog;
 mod extract;
 mod imports;

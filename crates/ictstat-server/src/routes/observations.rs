@@ -16,6 +16,9 @@ use super::params::{ObservationParams, resolve_areas, resolve_indicators};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// The most rows a CSV or XLSX download holds (an XLSX worksheet has 1,048,576 rows).
+const MAX_DOWNLOAD_ROWS: usize = 1_000_000;
+
 /// A page of observations.
 #[derive(Serialize, ToSchema)]
 pub struct ObservationPage<'a> {
@@ -33,7 +36,7 @@ pub struct ObservationPage<'a> {
 /// a revision or time, as JSON, CSV or XLSX.
 #[utoipa::path(get, path = "/observations", tag = "data", params(ObservationParams),
     responses(
-        (status = 200, description = "A page of observations (JSON), or all of it as a CSV or XLSX download",
+        (status = 200, description = "A page of observations (JSON), or the selection (up to 1,000,000 rows, or `limit`) as a CSV or XLSX download",
          content((ObservationPage = "application/json"), (String = "text/csv"),
                  (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, description = "Bad parameter", body = ApiError),
@@ -42,12 +45,16 @@ pub async fn list_observations(
     State(state): State<AppState>,
     Query(params): Query<ObservationParams>,
 ) -> Result<Response, ApiError> {
-    let q = params.to_query(&state.catalog)?;
+    let mut q = params.to_query(&state.catalog)?;
     let format = params.format.as_deref().unwrap_or("json");
     if !["json", "csv", "xlsx"].contains(&format) {
         return Err(ApiError::bad_request(format!(
             "format `{format}`: use json, csv or xlsx"
         )));
+    }
+    if format != "json" && params.limit.is_none() {
+        // A download is the whole selection, up to what one worksheet can hold.
+        q.limit = MAX_DOWNLOAD_ROWS;
     }
     // One row more than asked tells whether there is a next page.
     let probe = ictstat_store::ObservationQuery {
@@ -92,7 +99,7 @@ pub async fn list_observations(
             offset: q.offset,
             limit: q.limit,
             returned: rows.len(),
-            next_offset: more.then_some(q.offset + rows.len()),
+            next_offset: more.then(|| q.offset.saturating_add(rows.len())),
             data: rows,
         })
         .into_response()),
@@ -152,10 +159,26 @@ pub async fn observation_history(
             ))),
         }
     };
+    let ignored = [
+        ("end", params.end.is_some()),
+        ("group", params.group.is_some()),
+        ("latest", params.latest.is_some()),
+        ("as_of", params.as_of.is_some()),
+        ("limit", params.limit.is_some()),
+        ("offset", params.offset.is_some()),
+        ("format", params.format.is_some()),
+    ];
+    if let Some((name, _)) = ignored.iter().find(|(_, given)| *given) {
+        return Err(ApiError::bad_request(format!(
+            "history does not take `{name}`: it lists every version of one data point"
+        )));
+    }
+    // Checks the breakdown codes against their codelists.
+    params.to_query(&state.catalog)?;
     let indicator =
         resolve_indicators(&state.catalog, vec![&one(&params.indicator, "indicator")?])?.remove(0);
     let area = resolve_areas(&state.catalog, vec![&one(&params.area, "area")?])?.remove(0);
-    let period = one(&params.start.clone().or(params.end.clone()), "start")?;
+    let period = one(&params.start, "start")?;
     let period = period
         .parse::<Period>()
         .map_err(|e| ApiError::bad_request(e.to_string()))?
@@ -218,7 +241,13 @@ pub async fn availability(
 ) -> Result<Json<Vec<Availability>>, ApiError> {
     let snapshot = state.read_model.snapshot();
     let codes = match params.indicator.as_deref() {
-        Some(list) => resolve_indicators(&state.catalog, list.split(',').map(str::trim).collect())?,
+        Some(list) => resolve_indicators(
+            &state.catalog,
+            list.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect(),
+        )?,
         None => {
             let mut all: Vec<String> = snapshot.indicators().map(str::to_string).collect();
             all.sort();

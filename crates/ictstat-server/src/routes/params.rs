@@ -45,7 +45,8 @@ pub struct ObservationParams {
     pub as_of: Option<String>,
     pub limit: Option<usize>,
     pub offset: Option<usize>,
-    /// `json` (default), `csv` or `xlsx`.
+    /// `json` (default), `csv` or `xlsx`. Downloads hold the whole selection unless `limit`
+    /// is given.
     pub format: Option<String>,
 }
 
@@ -128,10 +129,13 @@ impl ObservationParams {
             offset: self.offset.unwrap_or(0),
             ..ObservationQuery::default()
         };
-        if q.limit > MAX_LIMIT {
+        if q.limit == 0 || q.limit > MAX_LIMIT {
             return Err(ApiError::bad_request(format!(
-                "limit may be at most {MAX_LIMIT}; page with offset"
+                "limit must be between 1 and {MAX_LIMIT}; page with offset"
             )));
+        }
+        if q.offset > i64::MAX as usize / 2 {
+            return Err(ApiError::bad_request("offset is too large"));
         }
         for group in list(&self.group) {
             let code = catalog

@@ -1,12 +1,13 @@
 -- ictstat schema, PostgreSQL dialect. The other dialect lives in
 -- ../sqlite/ with the same file names; a test checks that both define the same
 -- tables, columns, nullability and indexes. Times are ISO-8601 UTC text in both dialects so that
--- they sort and compare identically.
+-- they sort and compare identically. Text that is sorted or range-compared (keys, codes,
+-- periods, times) uses the "C" collation: byte order, as in SQLite and in the read model.
 
 -- Every write is a revision: who, when, from which file, why.
 CREATE TABLE revision (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    created_at TEXT NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
     author TEXT NOT NULL,
     kind TEXT NOT NULL,
     file TEXT,
@@ -53,21 +54,21 @@ CREATE TABLE meta (
 -- canonical text form (indicator|area|breakdown) that makes a series unique.
 CREATE TABLE series (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,
-    indicator TEXT NOT NULL,
-    area TEXT NOT NULL,
-    sex TEXT NOT NULL DEFAULT '_T',
-    age TEXT NOT NULL DEFAULT '_T',
-    urbanisation TEXT NOT NULL DEFAULT '_T',
-    income_wealth_quantile TEXT NOT NULL DEFAULT '_T',
-    education_lev TEXT NOT NULL DEFAULT '_T',
-    occupation TEXT NOT NULL DEFAULT '_T',
-    cust_breakdown TEXT NOT NULL DEFAULT '_T',
-    composite_breakdown TEXT NOT NULL DEFAULT '_T',
-    disability_status TEXT NOT NULL DEFAULT '_T',
-    activity TEXT NOT NULL DEFAULT '_T',
-    product TEXT NOT NULL DEFAULT '_T',
-    breakdown TEXT NOT NULL
+    key TEXT COLLATE "C" NOT NULL UNIQUE,
+    indicator TEXT COLLATE "C" NOT NULL,
+    area TEXT COLLATE "C" NOT NULL,
+    sex TEXT COLLATE "C" NOT NULL DEFAULT '_T',
+    age TEXT COLLATE "C" NOT NULL DEFAULT '_T',
+    urbanisation TEXT COLLATE "C" NOT NULL DEFAULT '_T',
+    income_wealth_quantile TEXT COLLATE "C" NOT NULL DEFAULT '_T',
+    education_lev TEXT COLLATE "C" NOT NULL DEFAULT '_T',
+    occupation TEXT COLLATE "C" NOT NULL DEFAULT '_T',
+    cust_breakdown TEXT COLLATE "C" NOT NULL DEFAULT '_T',
+    composite_breakdown TEXT COLLATE "C" NOT NULL DEFAULT '_T',
+    disability_status TEXT COLLATE "C" NOT NULL DEFAULT '_T',
+    activity TEXT COLLATE "C" NOT NULL DEFAULT '_T',
+    product TEXT COLLATE "C" NOT NULL DEFAULT '_T',
+    breakdown TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX series_indicator_area ON series (indicator, area);
 
@@ -77,7 +78,7 @@ CREATE INDEX series_indicator_area ON series (indicator, area);
 CREATE TABLE observation (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     series_id BIGINT NOT NULL REFERENCES series (id),
-    period TEXT NOT NULL,
+    period TEXT COLLATE "C" NOT NULL,
     value DOUBLE PRECISION,
     obs_status TEXT,
     unit_mult BIGINT,
