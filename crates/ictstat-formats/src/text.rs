@@ -302,19 +302,20 @@ pub(crate) fn decode<'a>(
             });
             return None;
         };
-        let (text, _, _) = enc.decode(bytes);
-        return Some(match text {
+        let (text, _, had_errors) = enc.decode(bytes);
+        let text = match text {
             Cow::Borrowed(s) => Cow::Borrowed(s.strip_prefix('\u{feff}').unwrap_or(s)),
             Cow::Owned(s) => Cow::Owned(match s.strip_prefix('\u{feff}') {
                 Some(rest) => rest.to_string(),
                 None => s,
             }),
-        });
+        };
+        return checked_decoding(text, had_errors, enc.name(), diags);
     }
     for (bom, enc) in [(b"\xFF\xFE", UTF_16LE), (b"\xFE\xFF", UTF_16BE)] {
         if bytes.starts_with(bom) {
-            let (text, _) = enc.decode_with_bom_removal(bytes);
-            return Some(text);
+            let (text, had_errors) = enc.decode_with_bom_removal(bytes);
+            return checked_decoding(text, had_errors, enc.name(), diags);
         }
     }
     let body = strip_bom(bytes);
@@ -336,6 +337,37 @@ pub(crate) fn decode<'a>(
             None
         }
     }
+}
+
+/// Text decoded from a declared or marked encoding: bytes that did not decode, or NUL
+/// characters (which no data file holds and PostgreSQL cannot store), refuse the file instead
+/// of slipping U+FFFD or U+0000 into the store.
+fn checked_decoding<'a>(
+    text: Cow<'a, str>,
+    had_errors: bool,
+    encoding: &str,
+    diags: &mut Diags,
+) -> Option<Cow<'a, str>> {
+    if had_errors {
+        let at = text.find('\u{fffd}').unwrap_or(0);
+        let (line, _) = line_of(text.as_bytes(), at);
+        diags.add(rules::INVALID_ENCODING, Some(line), || {
+            Found::new(format!(
+                "the file is not valid {encoding}: line {line} holds bytes that do not decode"
+            ))
+            .fix("pass the file's actual encoding with --encoding, or re-save it as UTF-8")
+        });
+        return None;
+    }
+    if let Some(at) = text.find('\0') {
+        let (line, _) = line_of(text.as_bytes(), at);
+        diags.add(rules::BINARY_FILE, Some(line), || {
+            Found::new(format!("the decoded text contains a NUL character on line {line}: it is not a text data file"))
+                .fix("export the data as CSV (UTF-8) or XLSX")
+        });
+        return None;
+    }
+    Some(text)
 }
 
 /// True when the raw bytes (UTF-8 or an ASCII-compatible encoding) start with a UTF-16
@@ -418,5 +450,12 @@ mod tests {
         }
         let mut d = Diags::new("f.csv");
         assert_eq!(decode(&bytes, None, &mut d).as_deref(), Some("a,b\n"));
+        // A lone surrogate half does not decode; a NUL character is not text.
+        let mut bad = vec![0xFF, 0xFE];
+        bad.extend_from_slice(&[0x00, 0xD8, b'a', 0x00]);
+        assert!(decode(&bad, None, &mut d).is_none());
+        let mut nul = vec![0xFF, 0xFE];
+        nul.extend_from_slice(&[b'a', 0x00, 0x00, 0x00]);
+        assert!(decode(&nul, None, &mut d).is_none());
     }
 }
