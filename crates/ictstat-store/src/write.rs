@@ -225,8 +225,7 @@ impl Current {
     /// True when writing `obs` would not be a revision. Values compare as numbers (`-0 == 0`:
     /// SQLite gives back `-0.0` as `0.0`); validated values are never NaN.
     fn same_as(&self, obs: &Observation) -> bool {
-        self.value.map(f64::to_bits) == obs.value.map(f64::to_bits)
-            && self.attributes.matches(&obs.attrs)
+        self.value == obs.value && self.attributes.matches(&obs.attrs)
     }
 }
 
