@@ -154,6 +154,30 @@ async fn concurrent_writers_do_not_both_insert() {
     t.finish().await.unwrap();
 }
 
+/// `-0` and `0` are the same value: re-importing a file that writes `-0` changes nothing
+/// (SQLite gives `-0.0` back as `0.0`).
+#[tokio::test]
+async fn negative_zero_is_not_a_revision() {
+    let t = scratch("negzero").await;
+    for db in &t.dbs {
+        db.write(
+            &meta("a.csv"),
+            &[obs("IT_USE_ii99", "004", "_T", 2019, -0.0)],
+        )
+        .await
+        .unwrap();
+        let again = db
+            .write(
+                &meta("a.csv"),
+                &[obs("IT_USE_ii99", "004", "_T", 2019, -0.0)],
+            )
+            .await
+            .unwrap();
+        assert_eq!((again.revision, again.unchanged), (None, 1));
+    }
+    t.finish().await.unwrap();
+}
+
 /// Text with the characters bulk-insert formats escape (PostgreSQL COPY: tab, newline,
 /// backslash) and quotes comes back exactly as written.
 #[tokio::test]
