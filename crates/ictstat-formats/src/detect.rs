@@ -19,15 +19,18 @@ pub enum Format {
     Gapminder,
     /// An XLSX workbook in the long layout.
     Xlsx,
+    /// An SDMX-ML 2.0/2.1 GenericData or 2.1 StructureSpecificData message.
+    SdmxMl,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::LongCsv,
         Format::OpenSdg,
         Format::WorldBank,
         Format::Gapminder,
         Format::Xlsx,
+        Format::SdmxMl,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +40,7 @@ impl Format {
             Format::WorldBank => "world-bank",
             Format::Gapminder => "gapminder",
             Format::Xlsx => "xlsx",
+            Format::SdmxMl => "sdmx-ml",
         }
     }
 
@@ -48,7 +52,8 @@ impl Format {
     /// are sniffed. Among text layouts, the DDF file-name convention decides first, then the
     /// header: `Country Code` (World Bank; its bulk download starts with a `Data Source`
     /// preamble), an indicator and an area column (long), `geo` and `time` (DDF), `Year` and
-    /// `Value` without an indicator column (Open SDG).
+    /// `Value` without an indicator column (Open SDG). An `.xml` file whose root element is a
+    /// `GenericData` or `StructureSpecificData` message (any namespace prefix) is SDMX-ML.
     pub fn detect(file_name: &str, bytes: &[u8]) -> Option<Format> {
         let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
         let ext = base
@@ -63,6 +68,13 @@ impl Format {
         }
         if binary_kind(bytes).is_some() {
             return None;
+        }
+        if ext == "xml" {
+            let body = strip_bom(bytes);
+            let head = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+            return crate::sdmx_ml::root_local_name(&head)
+                .and_then(|root| crate::sdmx_ml::root_flavour(&root))
+                .map(|_| Format::SdmxMl);
         }
         if base.starts_with("ddf--datapoints--") {
             return Some(Format::Gapminder);
@@ -131,7 +143,9 @@ impl fmt::Display for Format {
 
 /// A format name that is not one of `long-csv`, `open-sdg`, `world-bank`, `gapminder`, `xlsx`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown format `{0}`: expected one of long-csv, open-sdg, world-bank, gapminder, xlsx")]
+#[error(
+    "unknown format `{0}`: expected one of long-csv, open-sdg, world-bank, gapminder, xlsx, sdmx-ml"
+)]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {
@@ -200,5 +214,18 @@ mod tests {
         assert_eq!(d("upload", b"PK\x03\x04"), Some(Format::Xlsx));
         assert_eq!(d("renamed.csv", b"PK\x03\x04"), None);
         assert_eq!(d("x.csv", b"colour,shape\n"), None);
+        assert_eq!(
+            d(
+                "KE1.xml",
+                b"<?xml version='1.0'?>\n<!--c-->\n<message:StructureSpecificData xmlns:message=\"m\">"
+            ),
+            Some(Format::SdmxMl)
+        );
+        assert_eq!(
+            d("t.XML", b"\xEF\xBB\xBF<GenericData><Header/>"),
+            Some(Format::SdmxMl)
+        );
+        assert_eq!(d("s.xml", b"<mes:Structure xmlns:mes=\"m\">"), None);
+        assert_eq!("SDMX-ML".parse::<Format>().unwrap(), Format::SdmxMl);
     }
 }

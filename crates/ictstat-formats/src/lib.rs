@@ -12,6 +12,7 @@ mod mapping;
 mod number;
 mod open_sdg;
 pub mod rules;
+mod sdmx_ml;
 mod table;
 mod text;
 mod validate;
@@ -113,6 +114,17 @@ fn read_into(
         xlsx::read(bytes, opts, v, diags);
         return format;
     }
+    if format == Some(Format::SdmxMl) {
+        // XML is not scanned as CSV (its quotes are not field quotes); the reader checks
+        // attribute sizes itself.
+        if !text::is_utf16(bytes) && text::check_binary(bytes, diags) {
+            return format;
+        }
+        if let Some(text) = text::decode(bytes, opts.encoding.as_deref(), diags) {
+            sdmx_ml::read(&text, opts, v, diags);
+        }
+        return format;
+    }
     let declared_wide = opts
         .encoding
         .as_deref()
@@ -154,7 +166,7 @@ fn read_into(
     let Some(format) = format else {
         diags.add(rules::UNKNOWN_FORMAT, Some(1), || {
             Found::new("neither the file name nor the header matches a supported layout")
-                .fix("use the long layout (indicator, area, period, value columns), or pass --format long-csv|open-sdg|world-bank|gapminder|xlsx")
+                .fix("use the long layout (indicator, area, period, value columns), or pass --format long-csv|open-sdg|world-bank|gapminder|xlsx|sdmx-ml")
         });
         return None;
     };
@@ -164,6 +176,7 @@ fn read_into(
         Format::WorldBank => world_bank::read(file_name, &text, opts, v, diags),
         Format::Gapminder => gapminder::read(file_name, &text, opts, v, diags),
         Format::Xlsx => xlsx::read(bytes, opts, v, diags),
+        Format::SdmxMl => sdmx_ml::read(&text, opts, v, diags),
     }
     Some(format)
 }

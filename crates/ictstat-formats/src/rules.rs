@@ -55,6 +55,12 @@ rules! {
         "A row has a different number of fields than the header (truncated file, unquoted delimiter inside a value).";
     REPEATED_HEADER = "repeated-header", Error, true,
         "The header row appears again inside the data, usually because two files were concatenated.";
+    BAD_XML = "bad-xml", Error, true,
+        "An SDMX-ML message is not well-formed XML (truncated, unclosed or mismatched elements, undefined entity references); the line is where the parser stopped.";
+    XML_DOCTYPE = "xml-doctype", Error, true,
+        "An SDMX-ML message has a DOCTYPE declaration. DTDs, external entities and entity definitions (the XXE and billion-laughs attacks) are refused, never processed.";
+    XML_TOO_DEEP = "xml-too-deep", Error, true,
+        "An SDMX-ML message nests elements more than 64 deep (a data message needs about 6).";
     UNREADABLE_WORKBOOK = "unreadable-workbook", Error, true,
         "The XLSX file cannot be opened (corrupt, encrypted, or not an XLSX workbook) or has no worksheet.";
     FORMULA_INJECTION = "formula-injection", Error, true,

@@ -1100,3 +1100,368 @@ fn dimension_columns_accept_sdmx_ids_and_names() {
         (Some("TajStat"), Some("survey"))
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// SDMX-ML data messages
+
+/// The distinct values of the `unknown-indicator` findings of a report, with their column.
+fn unknown_series(p: &Parsed) -> Vec<(String, String)> {
+    let mut codes: Vec<(String, String)> = p
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "unknown-indicator")
+        .map(|d| {
+            (
+                d.value.clone().unwrap_or_default(),
+                d.column.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+/// The SERIES codes of a message, as written in it.
+fn series_codes(text: &str, prefix: &str) -> Vec<String> {
+    let mut codes: Vec<String> = text
+        .split(prefix)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+#[test]
+fn tajstat_generic_20_message_reads_fixed_broadband() {
+    let path = "real/sdmx/TAJSTAT_sdg_generic_20.xml";
+    let bytes = fixture(path);
+    assert_eq!(
+        Format::detect("TAJSTAT_sdg_generic_20.xml", &bytes),
+        Some(Format::SdmxMl)
+    );
+    let p = read_fixture(path, &opts());
+    assert_eq!(p.format, Format::SdmxMl);
+    // The only catalogue series of the file: 2 observations of Tajikistan (`tj`).
+    assert_eq!(p.observations.len(), 2);
+    let o = find(&p, "IT_NET_BBND", "762", "2015", "");
+    assert_eq!(o.value, Some(0.7));
+    assert_eq!(
+        o.attrs,
+        Attributes {
+            obs_status: Some("A".into()),
+            unit_mult: Some(0),
+            nature: Some("C".into()),
+            ..Attributes::default()
+        }
+    );
+    assert_eq!(find(&p, "IT_NET_BBND", "762", "2016", "").value, Some(0.7));
+    // The Obs element of 2015 starts on line 3009 of the file.
+    let text = String::from_utf8(bytes).unwrap();
+    assert_eq!(text.lines().nth(3008).map(str::trim), Some("<generic:Obs>"));
+    assert_eq!(
+        text.lines().nth(3009).map(str::trim),
+        Some("<generic:Time>2015</generic:Time>")
+    );
+    // Every other series is reported as unknown-indicator, by its code, in column SERIES.
+    let mut expected: Vec<(String, String)> = series_codes(&text, "concept=\"SERIES\" value=\"")
+        .into_iter()
+        .filter(|c| c != "IT_NET_BBND")
+        .map(|c| (c, "SERIES".to_string()))
+        .collect();
+    expected.sort();
+    assert_eq!(expected.len(), 37);
+    assert_eq!(unknown_series(&p), expected);
+    // Besides those, one value of another series has a trailing no-break space.
+    let others: Vec<Finding> = findings(&p)
+        .into_iter()
+        .filter(|f| f.0 != "unknown-indicator")
+        .collect();
+    assert_eq!(
+        others,
+        vec![f("bad-number", 1614, "OBS_VALUE", "211\u{a0}")]
+    );
+    // One finding per observation of those series, on the line of its Obs element.
+    let obs_lines: Vec<u64> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "<generic:Obs>")
+        .map(|(i, _)| i as u64 + 1)
+        .collect();
+    assert_eq!(p.rows_read, obs_lines.len() as u64);
+    assert_eq!(p.report.errors, obs_lines.len() as u64 - 2 + 1);
+    let first = &p.report.diagnostics[0];
+    assert_eq!(
+        (first.line, first.value.as_deref()),
+        (Some(obs_lines[0]), Some("SI_POV_DAY1"))
+    );
+}
+
+#[test]
+fn kenya_structure_specific_21_message_reports_national_series() {
+    let path = "real/sdmx/KE1_sdg_structurespecific_21.xml";
+    let bytes = fixture(path);
+    assert_eq!(
+        Format::detect("KE1_sdg_structurespecific_21.xml", &bytes),
+        Some(Format::SdmxMl)
+    );
+    let p = read_fixture(path, &opts());
+    assert_eq!(p.format, Format::SdmxMl);
+    let text = String::from_utf8(bytes).unwrap();
+    let codes = series_codes(&text, " SERIES=\"");
+    assert_eq!(codes.len(), 14);
+    assert!(codes.contains(&"_L_KE_110101_01".to_string()));
+    // None of Kenya's series (urban development, disaster risk, and national `_L_KE_…`
+    // series) is in the ICT catalogue: every one is reported, and nothing else is wrong
+    // (area `KE`, `_T` breakdowns, OBS_STATUS, UNIT_MULT and NATURE `_X` all resolve).
+    let expected: Vec<(String, String)> = codes
+        .into_iter()
+        .map(|c| (c, "SERIES".to_string()))
+        .collect();
+    assert_eq!(unknown_series(&p), expected);
+    // Its county series (REF_AREA `KE_NBO`, `KE_MBA`… with URBANISATION `CITY`, national
+    // extensions of the SDG codelists) are reported too; the national ones (`KE`) resolve.
+    let mut others: Vec<(String, String, String)> = findings(&p)
+        .into_iter()
+        .filter(|f| f.0 != "unknown-indicator")
+        .map(|(r, _, c, v)| (r, c.unwrap(), v.unwrap()))
+        .collect();
+    assert_eq!(others.len(), 66);
+    others.sort();
+    others.dedup();
+    let t = |r: &str, c: &str, v: &str| (r.to_string(), c.to_string(), v.to_string());
+    assert_eq!(
+        others,
+        vec![
+            t("unknown-area", "REF_AREA", "KE_KIS"),
+            t("unknown-area", "REF_AREA", "KE_MBA"),
+            t("unknown-area", "REF_AREA", "KE_NBO"),
+            t("unknown-area", "REF_AREA", "KE_NUU"),
+            t("unknown-code", "URBANISATION", "CITY"),
+        ]
+    );
+    assert_eq!(p.rows_read, 68);
+    assert_eq!(p.report.errors, 68 + 66);
+    assert!(p.observations.is_empty());
+    // The first observation is on line 19.
+    assert_eq!(p.report.diagnostics[0].line, Some(19));
+    assert_eq!(
+        p.report.diagnostics[0].value.as_deref(),
+        Some("EN_LND_SLUM")
+    );
+}
+
+const SS_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific">
+<message:Header><message:ID>T</message:ID></message:Header>
+"#;
+
+fn read_xml(text: &str) -> Parsed {
+    read("message.xml", text.as_bytes(), catalog(), &opts())
+}
+
+#[test]
+fn structure_specific_message_maps_concepts_and_inherits_attributes() {
+    let text = format!(
+        r#"{SS_HEAD}<message:DataSet ss:dataScope="DataStructure" SOURCE_DETAIL="TajStat &amp; ITU">
+<Series FREQ="A" REPORTING_TYPE="N" SERIES="17.8.1" REF_AREA="TJ" SEX="F" AGE="_T" UNIT_MEASURE="PT">
+<Obs TIME_PERIOD="2021" OBS_VALUE="20.5" OBS_STATUS="E" UNIT_MULT="0" NATURE="N" COMMENT_OBS="survey" LOWER_BOUND="19" UPPER_BOUND="22"/>
+<Obs TIME_PERIOD="2022" OBS_VALUE="NaN"/>
+<Obs TIME_PERIOD="2023" OBS_VALUE="120" SEX="M"/>
+<Obs TIME_PERIOD="20x4" OBS_VALUE="1" SEX="X"/>
+</Series>
+</message:DataSet>
+</message:StructureSpecificData>
+"#
+    );
+    let p = read_xml(&text);
+    assert_eq!(p.format, Format::SdmxMl);
+    let o = find(&p, "IT_USE_ii99", "762", "2021", "SEX=F");
+    assert_eq!(o.value, Some(20.5));
+    assert_eq!(
+        o.attrs,
+        Attributes {
+            obs_status: Some("E".into()),
+            unit_mult: Some(0),
+            nature: Some("N".into()),
+            source: Some("TajStat & ITU".into()),
+            footnote: Some("survey".into()),
+            lower_bound: Some(19.0),
+            upper_bound: Some(22.0),
+            ..Attributes::default()
+        }
+    );
+    assert_eq!(p.observations.len(), 1);
+    assert_eq!(p.rows_skipped, 1, "NaN is SDMX's missing value");
+    assert_eq!(
+        findings(&p),
+        vec![
+            f("out-of-range", 8, "OBS_VALUE", "120"),
+            f("bad-period", 9, "TIME_PERIOD", "20x4"),
+            f("unknown-code", 9, "SEX", "X"),
+        ]
+    );
+}
+
+#[test]
+fn generic_21_message_with_obs_dimension_and_id() {
+    let text = r#"<?xml version="1.0"?>
+<mes:GenericData xmlns:mes="m" xmlns:gen="g">
+  <mes:Header/>
+  <mes:DataSet>
+    <gen:Series>
+      <gen:SeriesKey>
+        <gen:Value id="SERIES" value="it_use_ii99"/>
+        <gen:Value id="REF_AREA" value="404"/>
+        <gen:Value id="URBANISATION" value="R"/>
+      </gen:SeriesKey>
+      <gen:Attributes><gen:Value id="SOURCE_DETAIL" value="KNBS"/></gen:Attributes>
+      <gen:Obs>
+        <gen:ObsDimension value="2019"/>
+        <gen:ObsValue value="12.5"/>
+        <gen:Attributes><gen:Value id="OBS_STATUS" value="A"/></gen:Attributes>
+      </gen:Obs>
+      <gen:Obs>
+        <gen:ObsDimension value="2020"/>
+        <gen:ObsValue value="1,5"/>
+      </gen:Obs>
+    </gen:Series>
+  </mes:DataSet>
+</mes:GenericData>
+"#;
+    assert_eq!(
+        Format::detect("m.xml", text.as_bytes()),
+        Some(Format::SdmxMl)
+    );
+    let p = read_xml(text);
+    let o = find(&p, "IT_USE_ii99", "404", "2019", "URBANISATION=R");
+    assert_eq!(o.value, Some(12.5));
+    assert_eq!(o.attrs.source.as_deref(), Some("KNBS"));
+    assert_eq!(o.attrs.obs_status.as_deref(), Some("A"));
+    assert_eq!(findings(&p), vec![f("bad-number", 17, "OBS_VALUE", "1,5")]);
+}
+
+#[test]
+fn doctype_with_external_entity_is_refused() {
+    let text = r#"<?xml version="1.0"?>
+<!DOCTYPE message [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>
+<message:StructureSpecificData xmlns:message="m">
+<message:DataSet><Series SERIES="IT_USE_ii99" REF_AREA="TJ"><Obs TIME_PERIOD="2021" OBS_VALUE="1" COMMENT_OBS="&xxe;"/></Series></message:DataSet>
+</message:StructureSpecificData>
+"#;
+    let p = read_xml(text);
+    assert_eq!(rule_ids(&p), vec!["xml-doctype"]);
+    assert_eq!(p.report.diagnostics[0].line, Some(2));
+    assert!(p.observations.is_empty());
+}
+
+#[test]
+fn billion_laughs_is_refused_without_expansion() {
+    let mut text =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n");
+    for i in 1..10 {
+        let prev = if i == 1 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", i - 1)
+        };
+        text.push_str(&format!(
+            " <!ENTITY lol{i} \"{}\">\n",
+            format!("&{prev};").repeat(10)
+        ));
+    }
+    text.push_str("]>\n<GenericData><DataSet><Series><SeriesKey><Value concept=\"SERIES\" value=\"&lol9;\"/></SeriesKey></Series></DataSet></GenericData>\n");
+    let p = read_xml(&text);
+    assert_eq!(rule_ids(&p), vec!["xml-doctype"]);
+    assert!(p.observations.is_empty());
+    assert_eq!(p.rows_read, 0);
+}
+
+#[test]
+fn undefined_entity_without_doctype_is_bad_xml() {
+    let text = format!(
+        "{SS_HEAD}<message:DataSet><Series SERIES=\"IT_USE_ii99\" REF_AREA=\"TJ\">\n<Obs TIME_PERIOD=\"2021\" OBS_VALUE=\"1\" COMMENT_OBS=\"&xxe;\"/></Series></message:DataSet></message:StructureSpecificData>\n"
+    );
+    let p = read_xml(&text);
+    assert_eq!(rule_ids(&p), vec!["bad-xml"]);
+    assert_eq!(p.report.diagnostics[0].line, Some(5));
+    assert!(p.observations.is_empty());
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let mut text = format!("{SS_HEAD}<message:DataSet>");
+    for _ in 0..100 {
+        text.push_str("<Series>");
+    }
+    for _ in 0..100 {
+        text.push_str("</Series>");
+    }
+    text.push_str("</message:DataSet></message:StructureSpecificData>\n");
+    let p = read_xml(&text);
+    assert_eq!(rule_ids(&p), vec!["xml-too-deep"]);
+    assert_eq!(p.report.diagnostics[0].line, Some(4));
+}
+
+#[test]
+fn truncated_message_is_bad_xml() {
+    let whole = String::from_utf8(fixture("real/sdmx/KE1_sdg_structurespecific_21.xml")).unwrap();
+    // Cut in the middle of an Obs element on line 20.
+    let cut = whole.find("<Obs TIME_PERIOD=\"2019\"").unwrap() + 20;
+    let p = read_xml(&whole[..cut]);
+    // The observations before the cut were validated (their series are unknown), then the
+    // parser stopped on line 20.
+    let last = p.report.diagnostics.last().unwrap();
+    assert_eq!((last.rule.as_str(), last.line), ("bad-xml", Some(20)));
+    assert_eq!(rule_ids(&p).iter().filter(|r| **r == "bad-xml").count(), 1);
+    assert!(p.observations.is_empty());
+    // Cut between elements: the message ends with open elements.
+    let cut = whole.find("</Series>").unwrap();
+    let p = read_xml(&whole[..cut]);
+    assert_eq!(
+        rule_ids(&p),
+        vec!["unknown-indicator", "unknown-indicator", "bad-xml"]
+    );
+    assert!(p.observations.is_empty());
+}
+
+#[test]
+fn oversized_attribute_value_is_field_too_large() {
+    let text = format!(
+        "{SS_HEAD}<message:DataSet><Series SERIES=\"IT_USE_ii99\" REF_AREA=\"TJ\">\n<Obs TIME_PERIOD=\"2021\" OBS_VALUE=\"1\" COMMENT_OBS=\"{}\"/></Series></message:DataSet></message:StructureSpecificData>\n",
+        "x".repeat(70 * 1024)
+    );
+    let p = read_xml(&text);
+    assert_eq!(
+        findings(&p)
+            .into_iter()
+            .map(|(r, l, c, _)| (r, l, c))
+            .collect::<Vec<_>>(),
+        vec![(
+            "field-too-large".to_string(),
+            Some(5),
+            Some("COMMENT_OBS".to_string())
+        )]
+    );
+    assert!(p.observations.is_empty());
+}
+
+#[test]
+fn xml_that_is_not_a_data_message() {
+    let text = "<?xml version=\"1.0\"?>\n<mes:Structure xmlns:mes=\"m\"/>\n";
+    assert_eq!(Format::detect("s.xml", text.as_bytes()), None);
+    let p = read(
+        "s.xml",
+        text.as_bytes(),
+        catalog(),
+        &ReadOptions {
+            format: Some(Format::SdmxMl),
+            ..opts()
+        },
+    );
+    assert_eq!(rule_ids(&p), vec!["unknown-format"]);
+}

@@ -79,7 +79,7 @@ pub struct ReadArgs {
     /// Files to read: long CSV, Open SDG CSV, World Bank CSV, Gapminder DDF CSV or XLSX.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Layout, when the file name does not tell: long-csv, open-sdg, world-bank, gapminder, xlsx.
+    /// Layout, when the file name does not tell: long-csv, open-sdg, world-bank, gapminder, xlsx, sdmx-ml.
     #[arg(long)]
     pub format: Option<String>,
     /// Indicator, for layouts that do not name it.

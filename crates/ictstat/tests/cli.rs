@@ -285,6 +285,65 @@ async fn export_imports_back_unchanged_and_validate_needs_no_database() {
     assert_eq!(counts(&url).await, (dry.0 + 2, dry.1 + 1));
 }
 
+/// The real Tajikistan SDG message (SDMX-ML 2.0 generic): its non-ICT series are refused by
+/// name, and with --skip-invalid its fixed-broadband series loads.
+#[tokio::test]
+async fn sdmx_message_loads_what_maps() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = Db::sqlite_url(&dir.path().join("ictstat.db"));
+    assert!(run(&["init"], &url).status.success());
+    let before = counts(&url).await;
+    let file = fixture("real/sdmx/TAJSTAT_sdg_generic_20.xml");
+    let out = run(&["import", file.to_str().unwrap(), "--json"], &url);
+    assert_eq!(out.status.code(), Some(3));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unknown: Vec<&str> = report["report"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "unknown-indicator")
+        .filter_map(|d| d["value"].as_str())
+        .collect();
+    assert!(unknown.contains(&"SI_POV_DAY1"), "{unknown:?}");
+    assert_eq!(counts(&url).await, before);
+
+    let out = run(&["import", file.to_str().unwrap(), "--skip-invalid"], &url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The national figures (0.7 per 100 in 2015 and 2016) replace the bundled ITU ones (0.069).
+    let args = [
+        "export",
+        "--indicator",
+        "IT_NET_BBND",
+        "--area",
+        "TJK",
+        "--start",
+        "2015",
+        "--end",
+        "2016",
+        "--format",
+        "json",
+    ];
+    let out = run(&args, &url);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(&str, f64, &str)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["period"].as_str().unwrap(),
+                r["value"].as_f64().unwrap(),
+                r["nature"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(got, vec![("2015", 0.7, "C"), ("2016", 0.7, "C")]);
+}
+
 #[test]
 fn every_command_has_help_and_bad_usage_exits_2() {
     for cmd in [
