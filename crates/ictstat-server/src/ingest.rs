@@ -53,12 +53,38 @@ pub struct FileResult {
     pub observations: u64,
 }
 
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportStatus {
+    /// A revision was written.
+    Written,
+    /// Valid, but every value was already current: nothing written.
+    Unchanged,
+    /// Errors (and no `skip_invalid`, or nothing valid at all): nothing written.
+    Rejected,
+    /// Validated only, as asked.
+    DryRun,
+    /// Validated only (`ictstat validate`), without errors.
+    Valid,
+}
+
+impl std::fmt::Display for ImportStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ImportStatus::Written => "written",
+            ImportStatus::Unchanged => "unchanged",
+            ImportStatus::Rejected => "rejected",
+            ImportStatus::DryRun => "dry-run",
+            ImportStatus::Valid => "valid",
+        })
+    }
+}
+
 /// The outcome of an import.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportResult {
-    /// `written`, `unchanged` (valid, but every value was already current), `rejected`
-    /// (errors and no `skip_invalid`) or `dry-run`.
-    pub status: String,
+    pub status: ImportStatus,
     pub files: Vec<FileResult>,
     pub report: Report,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -67,7 +93,7 @@ pub struct ImportResult {
 
 impl ImportResult {
     pub fn is_rejected(&self) -> bool {
-        self.status == "rejected"
+        self.status == ImportStatus::Rejected
     }
 }
 
@@ -87,7 +113,7 @@ pub async fn import(
     let (observations, report, file_results) =
         tokio::task::spawn_blocking(move || validate_files(&catalog, files, &read_opts))
             .await
-            .expect("file parsing does not panic");
+            .map_err(|e| IngestError::Reader(e.to_string()))?;
     tracing::debug!(
         "import: {} observations read and validated in {:?}",
         observations.len(),
@@ -96,21 +122,18 @@ pub async fn import(
 
     // With `skip_invalid`, errors are tolerated as long as something valid remains: a binary
     // file or a file whose every row is wrong is rejected all the same.
-    let status = if report.has_errors() && (!opts.skip_invalid || observations.is_empty()) {
-        "rejected"
+    let stop = if report.has_errors() && (!opts.skip_invalid || observations.is_empty()) {
+        Some(ImportStatus::Rejected)
     } else if opts.dry_run {
-        "dry-run"
+        Some(ImportStatus::DryRun)
+    } else if observations.is_empty() {
+        Some(ImportStatus::Unchanged)
     } else {
-        ""
+        None
     };
-    if !status.is_empty() || observations.is_empty() {
-        let status = if status.is_empty() {
-            "unchanged"
-        } else {
-            status
-        };
+    if let Some(status) = stop {
         return Ok(ImportResult {
-            status: status.into(),
+            status,
             files: file_results,
             report,
             outcome: None,
@@ -128,12 +151,12 @@ pub async fn import(
     // that answers the caller.
     std::thread::spawn(move || drop(observations));
     let status = if outcome.revision.is_some() {
-        "written"
+        ImportStatus::Written
     } else {
-        "unchanged"
+        ImportStatus::Unchanged
     };
     Ok(ImportResult {
-        status: status.into(),
+        status,
         files: file_results,
         report,
         outcome: Some(outcome),

@@ -5,7 +5,7 @@ use std::time::Duration;
 use anyhow::Context;
 use ictstat_core::{Catalog, Report};
 use ictstat_formats::{Format, ReadOptions};
-use ictstat_server::ingest::{self, ImportOptions, ImportResult, InputFile};
+use ictstat_server::ingest::{self, ImportOptions, ImportResult, ImportStatus, InputFile};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::EXIT_INVALID;
@@ -113,7 +113,7 @@ fn print_result(result: &ImportResult, json: bool) {
 pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<u8> {
     if args.dry_run {
         // A dry run is a validation: it needs no database and must not create one.
-        return check(&args.read, "dry-run");
+        return check(&args.read, ImportStatus::DryRun);
     }
     let opts = ImportOptions {
         read: read_options(&args.read)?,
@@ -144,12 +144,12 @@ pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<u8> {
 }
 
 pub async fn validate(args: ReadArgs) -> anyhow::Result<u8> {
-    check(&args, "valid")
+    check(&args, ImportStatus::Valid)
 }
 
 /// Validates files against the embedded catalogue; `ok_status` is the status shown when
 /// there is no error.
-fn check(args: &ReadArgs, ok_status: &str) -> anyhow::Result<u8> {
+fn check(args: &ReadArgs, ok_status: ImportStatus) -> anyhow::Result<u8> {
     let opts = read_options(args)?;
     let files = load_files(args)?;
     let catalog = Catalog::embedded().context("the embedded catalogue is invalid")?;
@@ -157,20 +157,20 @@ fn check(args: &ReadArgs, ok_status: &str) -> anyhow::Result<u8> {
     let (_, report, files) = ingest::validate_files(&catalog, files, &opts);
     bar.finish_and_clear();
     let status = if report.has_errors() {
-        "rejected"
+        ImportStatus::Rejected
     } else {
         ok_status
     };
     print_result(
         &ImportResult {
-            status: status.into(),
+            status,
             files,
             report,
             outcome: None,
         },
         args.json,
     );
-    Ok(if status == "rejected" {
+    Ok(if status == ImportStatus::Rejected {
         EXIT_INVALID
     } else {
         0
