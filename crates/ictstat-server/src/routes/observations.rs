@@ -72,6 +72,11 @@ pub async fn list_observations(
         }
     };
     let more = rows.len() > q.limit;
+    if more && format != "json" && params.limit.is_none() {
+        return Err(ApiError::bad_request(format!(
+            "the selection has more than {MAX_DOWNLOAD_ROWS} rows: narrow it, or download it in parts with limit and offset"
+        )));
+    }
     rows.truncate(q.limit);
     match format {
         "csv" => {
