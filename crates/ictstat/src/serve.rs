@@ -65,11 +65,12 @@ pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
     match authority.rsplit_once('@') {
         Some((user_pass, host)) if user_pass.contains(':') => {
             let user = user_pass.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{host}/{path}")
+            format!("{scheme}://{user}:***@{host}{tail}")
         }
         _ => url.to_string(),
     }
@@ -87,11 +88,16 @@ pub async fn init_only(database_url: &str) -> anyhow::Result<u8> {
 }
 
 pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<u8> {
-    let admin_token_sha256 = match &args.admin_token_sha256 {
+    let admin_token_sha256 = match args
+        .admin_token_sha256
+        .as_deref()
+        .map(ictstat_server::parse_sha256_hex)
+    {
         None => None,
-        Some(hex) => Some(ictstat_server::parse_sha256_hex(hex).context(
-            "--admin-token-sha256 must be 64 hexadecimal digits (see `ictstat token-hash`)",
-        )?),
+        Some(Some(hash)) => Some(hash),
+        Some(None) => crate::usage!(
+            "--admin-token-sha256 must be 64 hexadecimal digits (see `ictstat token-hash`)"
+        ),
     };
     let (db, catalog) = open(database_url).await?;
     let read_model = ReadModel::load(&db).await?;
@@ -117,4 +123,23 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<u8> {
     );
     ictstat_server::serve(state, listener).await?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_redacted_and_nothing_else_changes() {
+        assert_eq!(
+            redact("postgres://ict:s3cr:et@db.example/ictstat?sslmode=require"),
+            "postgres://ict:***@db.example/ictstat?sslmode=require"
+        );
+        assert_eq!(redact("postgres://ict:pw@db"), "postgres://ict:***@db");
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(redact("sqlite://ictstat.db"), "sqlite://ictstat.db");
+    }
 }
