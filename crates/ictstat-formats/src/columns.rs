@@ -111,7 +111,22 @@ pub(crate) fn role(name: &str) -> Option<Role> {
         | "unit"
         | "units"
         | "unit_measure"
-        | "units_of_measurement" => Role::Label,
+        | "units_of_measurement"
+        // SDMX-CSV 1.0/2.0 structure columns and SDG DSD attributes ictstat does not keep:
+        // the period already says the frequency, and the rest is metadata of the message.
+        | "dataflow"
+        | "structure"
+        | "structure_id"
+        | "freq"
+        | "reporting_type"
+        | "time_detail"
+        | "time_coverage"
+        | "base_per"
+        | "comment_ts"
+        | "geo_info_url"
+        | "geo_info_type"
+        | "data_last_update"
+        | "cust_breakdown_lb" => Role::Label,
         _ => return n.parse::<Dimension>().ok().map(Role::Dim),
     };
     Some(role)

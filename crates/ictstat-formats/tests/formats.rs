@@ -1465,3 +1465,29 @@ fn xml_that_is_not_a_data_message() {
     );
     assert_eq!(rule_ids(&p), vec!["unknown-format"]);
 }
+
+/// SDMX-CSV 1.0 (`DATAFLOW` first) and 2.0 (`STRUCTURE, STRUCTURE_ID, ACTION`) files of SDG
+/// data read as the long layout: their structure columns are known and ignored, but an
+/// `ACTION` column is reported, since ictstat does not apply SDMX deletions.
+#[test]
+fn sdmx_csv_reads_as_the_long_layout() {
+    let v1 = "DATAFLOW,FREQ,REPORTING_TYPE,SERIES,REF_AREA,SEX,AGE,URBANISATION,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,UNIT_MULT,NATURE,OBS_STATUS,TIME_DETAIL\n\
+IAEG-SDGs:DF_SDG_GLH(1.12),A,G,IT_USE_ii99,404,F,_T,_T,2021,25.1,PT,0,C,A,2021\n";
+    let p = read("sdg_v1.csv", v1.as_bytes(), catalog(), &opts());
+    assert_eq!(p.format, Format::LongCsv);
+    assert_eq!(findings(&p), vec![]);
+    let o = find(&p, "IT_USE_ii99", "404", "2021", "SEX=F");
+    assert_eq!(
+        (o.value, o.attrs.nature.as_deref(), o.attrs.unit_mult),
+        (Some(25.1), Some("C"), Some(0))
+    );
+
+    let v2 = "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE\n\
+dataflow,IAEG-SDGs:DF_SDG_GLH(1.12),I,A,IT_USE_ii99,KE,2021,29.5\n";
+    let p = read("sdg_v2.csv", v2.as_bytes(), catalog(), &opts());
+    assert_eq!(
+        findings(&p),
+        vec![d("ignored-column", Some(1), Some("ACTION"), None)]
+    );
+    assert_eq!(find(&p, "IT_USE_ii99", "404", "2021", "").value, Some(29.5));
+}
