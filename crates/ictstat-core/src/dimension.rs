@@ -168,13 +168,6 @@ impl Breakdown {
         self.0.iter().map(|(d, c)| (*d, c.as_str()))
     }
 
-    /// This breakdown with one dimension set back to `_T`.
-    pub fn without(&self, dim: Dimension) -> Self {
-        let mut b = self.clone();
-        b.0.remove(&dim);
-        b
-    }
-
     /// Parses the canonical text form written by `Display` (empty string = total).
     pub fn parse(text: &str) -> Result<Self, UnknownDimension> {
         let mut b = Breakdown::total();

@@ -25,15 +25,6 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 )]
 pub struct BadPeriod(pub String);
 
-impl Period {
-    /// The year the period falls in.
-    pub fn year(self) -> i32 {
-        match self {
-            Period::Year(y) | Period::Half(y, _) | Period::Quarter(y, _) | Period::Month(y, _) => y,
-        }
-    }
-}
-
 impl FromStr for Period {
     type Err = BadPeriod;
 

@@ -20,13 +20,6 @@ pub enum StoreError {
     NoSuchRevision(i64),
 }
 
-/// Which engine a `Db` talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
 /// SQLite page cache per connection, in KiB.
 fn sqlite_cache_kib() -> u64 {
     std::env::var("ICTSTAT_SQLITE_CACHE_KIB")
@@ -90,13 +83,6 @@ impl Db {
     /// A SQLite URL for a file path.
     pub fn sqlite_url(path: &std::path::Path) -> String {
         format!("sqlite://{}", path.display())
-    }
-
-    pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
-        }
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {

@@ -16,7 +16,7 @@ mod rows;
 pub mod scratch;
 mod write;
 
-pub use db::{Backend, Db, StoreError};
+pub use db::{Db, StoreError};
 pub use read::{AsOf, ObservationQuery, VersionRow};
 pub use read_model::{ReadModel, Snapshot};
 pub use rows::{ObservationRow, Revision, StoredAttributes};

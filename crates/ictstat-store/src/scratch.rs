@@ -7,7 +7,6 @@ use crate::db::{Db, StoreError};
 /// Fresh, empty databases, one per configured backend.
 pub struct ScratchDbs {
     pub dbs: Vec<Db>,
-    urls: Vec<String>,
     _dir: tempfile::TempDir,
     pg: Option<(String, String)>,
 }
@@ -37,17 +36,7 @@ impl ScratchDbs {
         for url in &urls {
             dbs.push(Db::connect(url).await?);
         }
-        Ok(ScratchDbs {
-            dbs,
-            urls,
-            _dir: dir,
-            pg,
-        })
-    }
-
-    /// The URLs of the databases, in the order of `dbs` (for tests that start processes).
-    pub fn urls(&self) -> &[String] {
-        &self.urls
+        Ok(ScratchDbs { dbs, _dir: dir, pg })
     }
 
     /// Closes the pools and drops the PostgreSQL database.

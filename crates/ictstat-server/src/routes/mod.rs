@@ -73,14 +73,6 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes))
 }
 
-/// The OpenAPI document of `/api/v1`.
-pub fn openapi(state: &AppState) -> utoipa::openapi::OpenApi {
-    OpenApiRouter::new()
-        .nest("/api/v1", api(state))
-        .split_for_parts()
-        .1
-}
-
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let (router, doc) = OpenApiRouter::new()
