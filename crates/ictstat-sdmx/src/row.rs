@@ -1,0 +1,81 @@
+//! One observation as the SDMX writers see it.
+//!
+//! The writers never own observations: the server hands them views of the read model's rows
+//! (and the CLI views of the rows it exported), so a dump costs no copy of the data.
+
+use std::borrow::Cow;
+
+use ictstat_core::{Attributes, Breakdown, Catalog, Dimension};
+
+use crate::model::{FIRST_BREAKDOWN, attr};
+
+/// A borrowed observation.
+#[derive(Debug, Clone, Copy)]
+pub struct DataRow<'a> {
+    pub indicator: &'a str,
+    pub area: &'a str,
+    pub breakdown: &'a Breakdown,
+    pub period: &'a str,
+    pub value: Option<f64>,
+    pub attrs: &'a Attributes,
+}
+
+/// ictstat holds annual data and is a global database: the two key dimensions it does not
+/// store take these codes.
+pub const FREQ: &str = "A";
+pub const REPORTING_TYPE: &str = "G";
+
+impl<'a> DataRow<'a> {
+    /// The code of the key dimension at `index` (0-based, DSD order).
+    pub fn dim(&self, index: usize) -> &'a str {
+        match index {
+            0 => FREQ,
+            1 => REPORTING_TYPE,
+            2 => self.indicator,
+            3 => self.area,
+            i => self.breakdown.get(Dimension::ALL[i - FIRST_BREAKDOWN]),
+        }
+    }
+
+    /// Whether two rows belong to the same series.
+    pub fn same_series(&self, other: &DataRow<'_>) -> bool {
+        self.indicator == other.indicator
+            && self.area == other.area
+            && self.breakdown == other.breakdown
+    }
+
+    /// The value of the attribute at `index` (see [`attr`]); `None` when the row has none.
+    /// UNIT_MEASURE and a missing UNIT_MULT come from the catalogue's indicator.
+    pub fn attribute(&self, index: usize, catalog: &Catalog) -> Option<Cow<'a, str>> {
+        let a = self.attrs;
+        let number = |v: Option<f64>| v.map(|v| Cow::Owned(format_number(v)));
+        match index {
+            attr::UNIT_MEASURE => catalog
+                .indicator(self.indicator)
+                .map(|i| Cow::Owned(i.unit.clone())),
+            attr::UNIT_MULT => a
+                .unit_mult
+                .or_else(|| catalog.indicator(self.indicator).map(|i| i.unit_mult))
+                .map(|m| Cow::Owned(m.to_string())),
+            attr::OBS_STATUS => a.obs_status.as_deref().map(Cow::Borrowed),
+            attr::NATURE => a.nature.as_deref().map(Cow::Borrowed),
+            attr::SOURCE_DETAIL => a.source.as_deref().map(Cow::Borrowed),
+            attr::COMMENT_OBS => a.footnote.as_deref().map(Cow::Borrowed),
+            attr::LOWER_BOUND => number(a.lower_bound),
+            attr::UPPER_BOUND => number(a.upper_bound),
+            attr::STD_ERROR => number(a.std_error),
+            _ => None,
+        }
+    }
+}
+
+/// The shortest text that reads back as the same `f64` (Rust's `Display`), which is what every
+/// SDMX format wants for OBS_VALUE and numeric attributes. Infinities cannot occur (readers
+/// reject them); NaN is written `NaN`, the SDMX-ML spelling of a missing value.
+pub fn format_number(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".to_string()
+    } else {
+        v.to_string()
+    }
+}
