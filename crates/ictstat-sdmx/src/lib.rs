@@ -6,11 +6,13 @@
 //! protocol apart from the transport lets the same code answer the REST API, write the export
 //! files and be tested against the official samples without a server.
 
+pub mod data;
 pub mod format;
 pub mod header;
 pub mod model;
 pub mod query;
 pub mod row;
+pub mod structure;
 pub mod xml;
 
 pub use format::{DataFormat, StructureFormat};

@@ -1,0 +1,1 @@
+//! Data messages: the six SDMX data formats.

@@ -1,0 +1,1 @@
+//! Structure messages: selecting artefacts for a query and writing them.

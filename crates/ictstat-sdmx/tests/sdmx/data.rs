@@ -1,0 +1,1 @@
+//! Data messages in every format.

@@ -1,0 +1,1 @@
+//! Structure selection and structure messages.
