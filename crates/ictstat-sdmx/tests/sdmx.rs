@@ -1,4 +1,6 @@
 //! Integration tests of ictstat-sdmx: one binary, one module per area.
 
+#[path = "sdmx/data.rs"]
 mod data;
+#[path = "sdmx/structure.rs"]
 mod structure;
