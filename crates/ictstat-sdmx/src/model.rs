@@ -374,8 +374,11 @@ fn codelist(catalog: &Catalog, agency: &str, id: &str) -> SdmxCodelist {
             let sdg = catalog.codelists.get(id);
             let codes = sdg.map(|c| c.codes.clone()).unwrap_or_default();
             let codes = match id {
-                // ictstat holds annual data only and reports as a global database does.
-                "CL_FREQ" => codes.into_iter().filter(|c| c.id == "A").collect(),
+                // The frequencies a period in basic time format can have (see `row::frequency`).
+                "CL_FREQ" => codes
+                    .into_iter()
+                    .filter(|c| matches!(c.id.as_str(), "A" | "S" | "Q" | "M"))
+                    .collect(),
                 _ => codes,
             };
             (

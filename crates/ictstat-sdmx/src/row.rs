@@ -20,16 +20,25 @@ pub struct DataRow<'a> {
     pub attrs: &'a Attributes,
 }
 
-/// ictstat holds annual data and is a global database: the two key dimensions it does not
-/// store take these codes.
-pub const FREQ: &str = "A";
+/// ictstat reports as a global database does: the REPORTING_TYPE it does not store is `G`.
 pub const REPORTING_TYPE: &str = "G";
+
+/// The SDMX frequency of a period in basic time format: `A` (2021), `S` (2021-S1),
+/// `Q` (2021-Q3), `M` (2021-07). The store keeps the period, which determines it.
+pub fn frequency(period: &str) -> &'static str {
+    match period.as_bytes().get(5) {
+        Some(b'S') => "S",
+        Some(b'Q') => "Q",
+        Some(_) => "M",
+        None => "A",
+    }
+}
 
 impl<'a> DataRow<'a> {
     /// The code of the key dimension at `index` (0-based, DSD order).
     pub fn dim(&self, index: usize) -> &'a str {
         match index {
-            0 => FREQ,
+            0 => frequency(self.period),
             1 => REPORTING_TYPE,
             2 => self.indicator,
             3 => self.area,
