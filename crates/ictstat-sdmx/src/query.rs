@@ -93,3 +93,136 @@ impl StructureQuery {
         }
     }
 }
+
+/// Which dataflows a data or availability query names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowSel {
+    /// Agency ids; empty means all.
+    pub agencies: Vec<String>,
+    /// Dataflow ids; empty means all (answered as the dataflow of all data).
+    pub ids: Vec<String>,
+    pub version: VersionSel,
+    /// REST 2.x context `datastructure`: the id names the DSD rather than a dataflow.
+    pub by_structure: bool,
+}
+
+/// One series key pattern: for each of the DSD's key dimensions, the codes it may take
+/// (`None` = any).
+pub type KeyPattern = Vec<Option<Vec<String>>>;
+
+/// A comparison operator of a `c[COMPONENT]=` filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    /// contains
+    Co,
+    /// does not contain
+    Nc,
+    /// starts with
+    Sw,
+    /// ends with
+    Ew,
+}
+
+/// `c[COMPONENT]=…`: alternatives (`,`) of conjunctions (`+`) of comparisons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentFilter {
+    pub component: String,
+    pub any_of: Vec<Vec<(Op, String)>>,
+}
+
+/// How observations are packaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AtObservation {
+    /// Time series: one series per key, observations by period.
+    #[default]
+    TimePeriod,
+    /// Flat: every observation carries its whole key.
+    AllDimensions,
+}
+
+/// Which parts of the data a message carries (REST 1.5 `detail`, REST 2.x `attributes` and
+/// `measures`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub attributes: bool,
+    pub observations: bool,
+}
+
+impl Default for Parts {
+    fn default() -> Self {
+        Parts {
+            attributes: true,
+            observations: true,
+        }
+    }
+}
+
+/// A data (or availability) query.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataQuery {
+    pub flow: FlowSel,
+    /// Alternatives; empty means every key.
+    pub keys: Vec<KeyPattern>,
+    pub filters: Vec<ComponentFilter>,
+    pub start_period: Option<String>,
+    pub end_period: Option<String>,
+    /// xs:dateTime as given.
+    pub updated_after: Option<String>,
+    /// The data as it was at this time (REST 2.2 `asOf`).
+    pub as_of: Option<String>,
+    pub first_n: Option<usize>,
+    pub last_n: Option<usize>,
+    pub at_observation: AtObservation,
+    pub parts: Parts,
+    /// `format=` (a download link's way of choosing the format).
+    pub format: Option<String>,
+}
+
+impl Default for FlowSel {
+    fn default() -> Self {
+        FlowSel {
+            agencies: Vec::new(),
+            ids: Vec::new(),
+            version: VersionSel::Latest,
+            by_structure: false,
+        }
+    }
+}
+
+/// `mode` of an availability query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AvailabilityMode {
+    /// The values of the data the query returns.
+    #[default]
+    Exact,
+    /// The values that could be added to the query and still return data.
+    Available,
+}
+
+/// A parsed SDMX REST request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Structure {
+        api: crate::media::Api,
+        query: StructureQuery,
+        format: Option<String>,
+    },
+    Data {
+        api: crate::media::Api,
+        query: DataQuery,
+    },
+    Availability {
+        api: crate::media::Api,
+        query: DataQuery,
+        /// Limit the answer to one dimension.
+        component: Option<String>,
+        mode: AvailabilityMode,
+        references: References,
+    },
+}

@@ -2,5 +2,7 @@
 
 #[path = "sdmx/data.rs"]
 mod data;
+#[path = "sdmx/query.rs"]
+mod query;
 #[path = "sdmx/structure.rs"]
 mod structure;
