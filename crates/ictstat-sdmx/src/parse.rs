@@ -10,8 +10,8 @@ use crate::error::{ErrorKind, SdmxError};
 use crate::media::Api;
 use crate::model::{Dsd, OBS_VALUE, TIME_PERIOD};
 use crate::query::{
-    ArtefactType, AtObservation, AvailabilityMode, ComponentFilter, DataQuery, FlowSel, KeyPattern,
-    Op, Parts, References, Request, StructureDetail, StructureQuery, VersionSel,
+    ArtefactType, AtObservation, AvailabilityMode, ComponentFilter, DataQuery, Detail, FlowSel,
+    KeyPattern, Op, References, Request, StructureDetail, StructureQuery, VersionSel,
 };
 
 /// Parses `path` (below the SDMX base, e.g. `data/DF_ICT/A..IT_USE_ii99`) and the raw query
@@ -560,20 +560,11 @@ fn data_query(
             )));
         }
     };
-    q.parts = match p.take("detail").as_deref() {
-        None | Some("full") => Parts::default(),
-        Some("dataonly") => Parts {
-            attributes: false,
-            observations: true,
-        },
-        Some("serieskeysonly") => Parts {
-            attributes: false,
-            observations: false,
-        },
-        Some("nodata") => Parts {
-            attributes: true,
-            observations: false,
-        },
+    q.detail = match p.take("detail").as_deref() {
+        None | Some("full") => Detail::FULL,
+        Some("dataonly") => Detail::DATA_ONLY,
+        Some("serieskeysonly") => Detail::SERIES_KEYS_ONLY,
+        Some("nodata") => Detail::NO_DATA,
         Some(other) => {
             return Err(SdmxError::syntax(format!(
                 "detail `{other}` is not full, dataonly, serieskeysonly or nodata"
@@ -581,7 +572,7 @@ fn data_query(
         }
     };
     if let Some(a) = p.take("attributes") {
-        q.parts.attributes = match a.as_str() {
+        q.detail.attributes = match a.as_str() {
             "none" => false,
             "dsd" | "all" | "msd" | "dataset" | "series" | "obs" => true,
             ids => {
@@ -597,7 +588,7 @@ fn data_query(
         };
     }
     if let Some(m) = p.take("measures") {
-        q.parts.observations = match m.as_str() {
+        q.detail.observations = match m.as_str() {
             "none" => false,
             "all" | OBS_VALUE => true,
             other => {

@@ -3,6 +3,8 @@
 //! The parser (`parse`) fills these types; the structure resolver and the data filter consume
 //! them. Both grammars map onto the same types, so the rest of the crate never sees the URL.
 
+pub use crate::data::{AtObservation, Detail};
+
 /// Artefact types that can be asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArtefactType {
@@ -136,33 +138,6 @@ pub struct ComponentFilter {
     pub any_of: Vec<Vec<(Op, String)>>,
 }
 
-/// How observations are packaged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AtObservation {
-    /// Time series: one series per key, observations by period.
-    #[default]
-    TimePeriod,
-    /// Flat: every observation carries its whole key.
-    AllDimensions,
-}
-
-/// Which parts of the data a message carries (REST 1.5 `detail`, REST 2.x `attributes` and
-/// `measures`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Parts {
-    pub attributes: bool,
-    pub observations: bool,
-}
-
-impl Default for Parts {
-    fn default() -> Self {
-        Parts {
-            attributes: true,
-            observations: true,
-        }
-    }
-}
-
 /// A data (or availability) query.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataQuery {
@@ -179,7 +154,7 @@ pub struct DataQuery {
     pub first_n: Option<usize>,
     pub last_n: Option<usize>,
     pub at_observation: AtObservation,
-    pub parts: Parts,
+    pub detail: Detail,
     /// `format=` (a download link's way of choosing the format).
     pub format: Option<String>,
 }

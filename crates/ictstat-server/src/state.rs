@@ -15,6 +15,8 @@ pub struct ServerConfig {
     pub admin_token_sha256: Option<[u8; 32]>,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
+    /// Who maintains the SDMX structures.
+    pub sdmx: ictstat_sdmx::Config,
 }
 
 impl Default for ServerConfig {
@@ -22,6 +24,7 @@ impl Default for ServerConfig {
         ServerConfig {
             admin_token_sha256: None,
             max_upload_bytes: 256 * 1024 * 1024,
+            sdmx: ictstat_sdmx::Config::default(),
         }
     }
 }
@@ -82,4 +85,19 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub read_model: ReadModel,
     pub config: Arc<ServerConfig>,
+    /// The SDMX structures, generated once from the catalogue.
+    pub sdmx: Arc<ictstat_sdmx::Registry>,
+}
+
+impl AppState {
+    pub fn new(db: Db, catalog: Arc<Catalog>, read_model: ReadModel, config: ServerConfig) -> Self {
+        let sdmx = ictstat_sdmx::Registry::build(&catalog, config.sdmx.clone());
+        AppState {
+            db,
+            catalog,
+            read_model,
+            config: Arc::new(config),
+            sdmx: Arc::new(sdmx),
+        }
+    }
 }

@@ -35,13 +35,9 @@ async fn apps(name: &str, bundled: bool) -> (Vec<TestApp>, ScratchDbs) {
                 TOKEN.as_bytes(),
             )),
             max_upload_bytes: 1024 * 1024,
+            ..ServerConfig::default()
         };
-        let state = AppState {
-            db: db.clone(),
-            catalog: catalog.clone(),
-            read_model,
-            config: Arc::new(config),
-        };
+        let state = AppState::new(db.clone(), catalog.clone(), read_model, config);
         out.push(TestApp { state });
     }
     (out, scratch)

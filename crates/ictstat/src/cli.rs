@@ -72,6 +72,9 @@ pub struct ServeArgs {
     /// Largest accepted upload in MiB.
     #[arg(long, default_value_t = 256)]
     pub max_upload_mib: usize,
+    /// SDMX agency id that maintains the published structures (dataflows, DSD, codelists).
+    #[arg(long, env = "ICTSTAT_SDMX_AGENCY", default_value = "ICTSTAT")]
+    pub sdmx_agency: String,
 }
 
 #[derive(Args)]

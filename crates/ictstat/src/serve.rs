@@ -104,21 +104,20 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<u8> {
     let config = ServerConfig {
         admin_token_sha256,
         max_upload_bytes: args.max_upload_mib * 1024 * 1024,
+        sdmx: ictstat_sdmx::Config {
+            agency: args.sdmx_agency.clone(),
+            ..ictstat_sdmx::Config::default()
+        },
     };
     if config.admin_token_sha256.is_none() {
         tracing::info!("no administrator token configured: imports through the API are disabled");
     }
-    let state = AppState {
-        db,
-        catalog,
-        read_model,
-        config: Arc::new(config),
-    };
+    let state = AppState::new(db, catalog, read_model, config);
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(
-        "ictstat listening on http://{} (API under /api/v1, OpenAPI at /api/v1/openapi.json)",
+        "ictstat listening on http://{} (API under /api/v1, OpenAPI at /api/v1/openapi.json, SDMX REST under /sdmx)",
         listener.local_addr()?
     );
     ictstat_server::serve(state, listener).await?;

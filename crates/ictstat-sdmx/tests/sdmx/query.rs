@@ -107,7 +107,7 @@ fn rest_1_5_data_keys() {
     let Request::Data { query, .. } = ok("data/DF_ICT", "detail=serieskeysonly") else {
         panic!()
     };
-    assert!(!query.parts.observations && !query.parts.attributes);
+    assert!(!query.detail.observations && !query.detail.attributes);
 }
 
 #[test]

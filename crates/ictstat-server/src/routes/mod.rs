@@ -7,6 +7,7 @@ mod extract;
 mod imports;
 mod observations;
 mod params;
+mod sdmx;
 
 pub use params::ObservationParams;
 
@@ -85,9 +86,12 @@ pub fn router(state: AppState) -> Router {
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
         .route("/health", get(|| async { "ok" }))
+        .route("/sdmx", get(sdmx::handle))
+        .route("/sdmx/", get(sdmx::handle))
+        .route("/sdmx/{*path}", get(sdmx::handle))
         .fallback(|| async {
             ApiError::not_found(
-                "no such route; the API is under /api/v1 (see /api/v1/openapi.json)",
+                "no such route; the API is under /api/v1 (see /api/v1/openapi.json), SDMX REST under /sdmx",
             )
         })
         .layer(CompressionLayer::new())
