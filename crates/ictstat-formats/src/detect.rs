@@ -21,16 +21,19 @@ pub enum Format {
     Xlsx,
     /// An SDMX-ML 2.0/2.1 GenericData or 2.1 StructureSpecificData message.
     SdmxMl,
+    /// An SDMX-JSON 1.0 or 2.0 data message.
+    SdmxJson,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::LongCsv,
         Format::OpenSdg,
         Format::WorldBank,
         Format::Gapminder,
         Format::Xlsx,
         Format::SdmxMl,
+        Format::SdmxJson,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +44,7 @@ impl Format {
             Format::Gapminder => "gapminder",
             Format::Xlsx => "xlsx",
             Format::SdmxMl => "sdmx-ml",
+            Format::SdmxJson => "sdmx-json",
         }
     }
 
@@ -53,7 +57,10 @@ impl Format {
     /// header: `Country Code` (World Bank; its bulk download starts with a `Data Source`
     /// preamble), an indicator and an area column (long), `geo` and `time` (DDF), `Year` and
     /// `Value` without an indicator column (Open SDG). An `.xml` file whose root element is a
-    /// `GenericData` or `StructureSpecificData` message (any namespace prefix) is SDMX-ML.
+    /// `GenericData` or `StructureSpecificData` message (any namespace prefix) is SDMX-ML. A
+    /// file (any name) whose content is a JSON object with `dataSets` and `structure` or
+    /// `structures` (at the top or in `data`), or whose `meta.schema` is the SDMX-JSON data
+    /// message schema, is SDMX-JSON.
     pub fn detect(file_name: &str, bytes: &[u8]) -> Option<Format> {
         let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
         let ext = base
@@ -68,6 +75,9 @@ impl Format {
         }
         if binary_kind(bytes).is_some() {
             return None;
+        }
+        if ext != "xml" && crate::sdmx_json::sniff(strip_bom(bytes)) {
+            return Some(Format::SdmxJson);
         }
         if ext == "xml" {
             let body = strip_bom(bytes);
@@ -141,10 +151,11 @@ impl fmt::Display for Format {
     }
 }
 
-/// A format name that is not one of `long-csv`, `open-sdg`, `world-bank`, `gapminder`, `xlsx`.
+/// A format name that is not one of `long-csv`, `open-sdg`, `world-bank`, `gapminder`, `xlsx`,
+/// `sdmx-ml`, `sdmx-json`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown format `{0}`: expected one of long-csv, open-sdg, world-bank, gapminder, xlsx, sdmx-ml"
+    "unknown format `{0}`: expected one of long-csv, open-sdg, world-bank, gapminder, xlsx, sdmx-ml, sdmx-json"
 )]
 pub struct UnknownFormat(pub String);
 
@@ -227,5 +238,21 @@ mod tests {
         );
         assert_eq!(d("s.xml", b"<mes:Structure xmlns:mes=\"m\">"), None);
         assert_eq!("SDMX-ML".parse::<Format>().unwrap(), Format::SdmxMl);
+        assert_eq!(
+            d(
+                "data",
+                b"\xEF\xBB\xBF{\"header\":{},\"structure\":{},\"dataSets\":[]}"
+            ),
+            Some(Format::SdmxJson)
+        );
+        assert_eq!(
+            d(
+                "m.json",
+                b"{\"meta\":{},\"data\":{\"structures\":[],\"dataSets\":[]}}"
+            ),
+            Some(Format::SdmxJson)
+        );
+        assert_eq!(d("x.json", b"{\"a\":1}"), None);
+        assert_eq!("sdmx_json".parse::<Format>().unwrap(), Format::SdmxJson);
     }
 }

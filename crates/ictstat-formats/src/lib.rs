@@ -12,6 +12,7 @@ mod mapping;
 mod number;
 mod open_sdg;
 pub mod rules;
+mod sdmx_json;
 mod sdmx_ml;
 mod table;
 mod text;
@@ -114,14 +115,18 @@ fn read_into(
         xlsx::read(bytes, opts, v, diags);
         return format;
     }
-    if format == Some(Format::SdmxMl) {
-        // XML is not scanned as CSV (its quotes are not field quotes); the reader checks
-        // attribute sizes itself.
+    if let Some(f @ (Format::SdmxMl | Format::SdmxJson)) = format {
+        // XML and JSON are not scanned as CSV (their quotes are not field quotes); the
+        // readers check value sizes themselves.
         if !text::is_utf16(bytes) && text::check_binary(bytes, diags) {
             return format;
         }
         if let Some(text) = text::decode(bytes, opts.encoding.as_deref(), diags) {
-            sdmx_ml::read(&text, opts, v, diags);
+            if f == Format::SdmxMl {
+                sdmx_ml::read(&text, opts, v, diags);
+            } else {
+                sdmx_json::read(&text, opts, v, diags);
+            }
         }
         return format;
     }
@@ -166,7 +171,7 @@ fn read_into(
     let Some(format) = format else {
         diags.add(rules::UNKNOWN_FORMAT, Some(1), || {
             Found::new("neither the file name nor the header matches a supported layout")
-                .fix("use the long layout (indicator, area, period, value columns), or pass --format long-csv|open-sdg|world-bank|gapminder|xlsx|sdmx-ml")
+                .fix("use the long layout (indicator, area, period, value columns), or pass --format long-csv|open-sdg|world-bank|gapminder|xlsx|sdmx-ml|sdmx-json")
         });
         return None;
     };
@@ -177,6 +182,7 @@ fn read_into(
         Format::Gapminder => gapminder::read(file_name, &text, opts, v, diags),
         Format::Xlsx => xlsx::read(bytes, opts, v, diags),
         Format::SdmxMl => sdmx_ml::read(&text, opts, v, diags),
+        Format::SdmxJson => sdmx_json::read(&text, opts, v, diags),
     }
     Some(format)
 }

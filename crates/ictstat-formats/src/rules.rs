@@ -61,6 +61,16 @@ rules! {
         "An SDMX-ML message has a DOCTYPE declaration. DTDs, external entities and entity definitions (the XXE and billion-laughs attacks) are refused, never processed.";
     XML_TOO_DEEP = "xml-too-deep", Error, true,
         "An SDMX-ML message nests elements more than 64 deep (a data message needs about 6).";
+    BAD_JSON = "bad-json", Error, true,
+        "An SDMX-JSON message is not well-formed JSON (truncated, a missing comma or quote, a number out of range); line and column are where the parser stopped.";
+    JSON_TOO_DEEP = "json-too-deep", Error, true,
+        "An SDMX-JSON message nests arrays and objects more than 128 deep (a data message needs about 8); the parser stops there instead of exhausting the stack.";
+    BAD_SDMX_JSON = "bad-sdmx-json", Error, true,
+        "A JSON file is not shaped like an SDMX-JSON data message: `dataSets` without a `structure`, a series or observation that is not an object or array, a field of the wrong type, or a message that carries `errors` instead of data.";
+    SDMX_BAD_REFERENCE = "sdmx-bad-reference", Error, true,
+        "An SDMX-JSON series or observation key, or an attribute or measure index, refers to something the structure does not define: a key with more or fewer parts than dimensions, an index past the end of a component's `values`, a text where an index is expected, or a data set whose `structure` index is not in `structures`.";
+    SDMX_DELETE_UNSUPPORTED = "sdmx-delete-unsupported", Error, true,
+        "An SDMX-JSON data set has `action: Delete`. ictstat does not delete through imports, and reading the deleted keys as values would import them; the file is refused.";
     UNREADABLE_WORKBOOK = "unreadable-workbook", Error, true,
         "The XLSX file cannot be opened (corrupt, encrypted, or not an XLSX workbook) or has no worksheet.";
     FORMULA_INJECTION = "formula-injection", Error, true,

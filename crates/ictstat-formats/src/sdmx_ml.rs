@@ -40,6 +40,8 @@ const DIMS: usize = 4;
 const ATTRS: usize = DIMS + 11;
 const SLOTS: usize = ATTRS + 8;
 const TIME_COLUMN: usize = SLOTS;
+/// The column of an indicator given as `INDICATOR` rather than `SERIES`.
+const INDICATOR_COLUMN: usize = SLOTS + 1;
 
 /// The concept name of each slot (the `column` of its diagnostics).
 fn column_names() -> Vec<String> {
@@ -50,6 +52,7 @@ fn column_names() -> Vec<String> {
     names.extend(Dimension::ALL.iter().map(|d| d.id().to_string()));
     names.extend(Attr::ALL.iter().map(|a| attr_concept(*a).to_string()));
     names.push("Time".to_string());
+    names.push("INDICATOR".to_string());
     names
 }
 
@@ -66,8 +69,17 @@ fn attr_concept(a: Attr) -> &'static str {
     }
 }
 
-/// The slot of an SDMX concept id; `None` for concepts ictstat ignores (FREQ,
-/// REPORTING_TYPE, UNIT_MEASURE, TIME_DETAIL…).
+/// The slot of an SDMX concept id and the column its diagnostics name; `None` for concepts
+/// ictstat ignores (FREQ, REPORTING_TYPE, UNIT_MEASURE, TIME_DETAIL…). Shared by the SDMX-ML
+/// and SDMX-JSON readers.
+pub(crate) fn concept(id: &str) -> Option<(usize, usize)> {
+    if id == "INDICATOR" {
+        return Some((INDICATOR, INDICATOR_COLUMN));
+    }
+    slot(id).map(|s| (s, s))
+}
+
+/// The slot of an SDMX concept id (see [`concept`]).
 fn slot(concept: &str) -> Option<usize> {
     match concept {
         "SERIES" => return Some(INDICATOR),
@@ -85,17 +97,35 @@ fn slot(concept: &str) -> Option<usize> {
         .map(|i| ATTRS + i)
 }
 
-/// Concept values at one level of the message (data set, series, observation).
+/// Concept values at one level of the message (data set, series, observation), with the
+/// column each names in diagnostics.
 #[derive(Debug, Clone)]
-struct Level([Option<(String, usize)>; SLOTS]);
+pub(crate) struct Level([Option<(String, usize)>; SLOTS]);
 
 impl Level {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Level(std::array::from_fn(|_| None))
     }
 
-    fn set(&mut self, slot: usize, value: String, column: usize) {
+    pub(crate) fn set(&mut self, slot: usize, value: String, column: usize) {
         self.0[slot] = Some((value, column));
+    }
+
+    /// Sets the value of an SDMX concept; concepts ictstat ignores are dropped.
+    pub(crate) fn set_concept(&mut self, id: &str, value: String) {
+        if let Some((s, c)) = concept(id) {
+            self.set(s, value, c);
+        }
+    }
+
+    /// True when the concept is the observation value.
+    pub(crate) fn is_value(id: &str) -> bool {
+        slot(id) == Some(VALUE)
+    }
+
+    /// Sets the observation value.
+    pub(crate) fn set_value(&mut self, value: String) {
+        self.set(VALUE, value, VALUE);
     }
 }
 
@@ -135,10 +165,10 @@ pub(crate) fn root_local_name(head: &str) -> Option<String> {
 }
 
 /// Line starts of a text, to turn byte positions into 1-based lines.
-struct Lines(Vec<usize>);
+pub(crate) struct Lines(Vec<usize>);
 
 impl Lines {
-    fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(
             text.bytes()
@@ -149,7 +179,7 @@ impl Lines {
         Lines(starts)
     }
 
-    fn line(&self, offset: usize) -> u64 {
+    pub(crate) fn line(&self, offset: usize) -> u64 {
         self.0.partition_point(|&s| s <= offset) as u64
     }
 }
@@ -169,18 +199,27 @@ struct State {
     in_time: bool,
 }
 
-struct Ctx<'r, 'v, 'c> {
-    names: Columns,
+/// Turns the concept levels of an observation into a candidate for the [`Validator`]; shared
+/// by the SDMX-ML and SDMX-JSON readers.
+pub(crate) struct Emitter<'v, 'c> {
+    /// Column names of the slots; a reader may set `location` to say where in the message
+    /// the observation is.
+    pub(crate) names: Columns,
     fallback_indicator: Option<String>,
     fallback_area: Option<String>,
+    v: &'v mut Validator<'c>,
+    missing_reported: bool,
+    /// Observations seen.
+    pub(crate) observations: u64,
+}
+
+struct Ctx<'r, 'v, 'c> {
+    emit: Emitter<'v, 'c>,
     dataset: Level,
     series: Level,
     obs: Level,
     time_text: String,
-    observations: u64,
-    v: &'v mut Validator<'c>,
     diags: &'r mut Diags,
-    missing_reported: bool,
 }
 
 /// Reads an SDMX-ML data message.
@@ -190,27 +229,12 @@ pub(crate) fn read(text: &str, opts: &ReadOptions, v: &mut Validator<'_>, diags:
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut ctx = Ctx {
-        names: Columns::new(column_names()),
-        fallback_indicator: opts
-            .indicator
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from),
-        fallback_area: opts
-            .area
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from),
+        emit: Emitter::new(opts, v),
         dataset: Level::new(),
         series: Level::new(),
         obs: Level::new(),
         time_text: String::new(),
-        observations: 0,
-        v,
         diags,
-        missing_reported: false,
     };
     let mut st = State::default();
     let mut flavour: Option<Flavour> = None;
@@ -336,7 +360,7 @@ pub(crate) fn read(text: &str, opts: &ReadOptions, v: &mut Validator<'_>, diags:
         bad_xml(1, "the file has no root element".to_string(), ctx.diags);
         return;
     }
-    if ctx.observations == 0 {
+    if ctx.emit.observations == 0 {
         no_data(root_line, ctx.diags);
     }
 }
@@ -398,21 +422,19 @@ impl Ctx<'_, '_, '_> {
                 } else {
                     Target::DataSet
                 };
-                let (mut concept, mut value) = (None, None);
+                let (mut id, mut value) = (None, None);
                 for attr in e.attributes() {
                     let Some((key, val)) = self.attribute(attr, line) else {
                         return false;
                     };
                     match key.as_str() {
-                        "concept" | "id" => concept = Some(val),
+                        "concept" | "id" => id = Some(val),
                         "value" => value = Some(val),
                         _ => {}
                     }
                 }
-                if let (Some(c), Some(val)) = (concept, value)
-                    && let Some(s) = slot(&c)
-                {
-                    self.level(target).set(s, val, s);
+                if let (Some(c), Some(val)) = (id, value) {
+                    self.level(target).set_concept(&c, val);
                 }
                 true
             }
@@ -429,9 +451,12 @@ impl Ctx<'_, '_, '_> {
                         _ => {}
                     }
                 }
-                let s = id.as_deref().and_then(slot).unwrap_or(default);
+                let (s, c) = id
+                    .as_deref()
+                    .and_then(concept)
+                    .unwrap_or((default, default));
                 if let Some(val) = value {
-                    self.obs.set(s, val, s);
+                    self.obs.set(s, val, c);
                 }
                 true
             }
@@ -465,7 +490,11 @@ impl Ctx<'_, '_, '_> {
             && d == depth
         {
             st.obs = None;
-            return self.observation(line);
+            return self.emit.observation(
+                [&self.obs, &self.series, &self.dataset],
+                line,
+                self.diags,
+            );
         }
         if st.series == Some(depth) {
             st.series = None;
@@ -528,22 +557,41 @@ impl Ctx<'_, '_, '_> {
             let Some((key, val)) = self.attribute(attr, line) else {
                 return false;
             };
-            if let Some(s) = slot(&key) {
-                self.level(target).set(s, val, s);
-            }
+            self.level(target).set_concept(&key, val);
         }
         true
     }
+}
 
-    /// Validates the observation that just ended; false after a structural problem.
-    fn observation(&mut self, line: u64) -> bool {
+impl<'v, 'c> Emitter<'v, 'c> {
+    pub(crate) fn new(opts: &ReadOptions, v: &'v mut Validator<'c>) -> Self {
+        let fallback = |o: &Option<String>| {
+            o.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
+        Emitter {
+            names: Columns::new(column_names()),
+            fallback_indicator: fallback(&opts.indicator),
+            fallback_area: fallback(&opts.area),
+            v,
+            missing_reported: false,
+            observations: 0,
+        }
+    }
+
+    /// Validates an observation from its levels, innermost first (the innermost value of a
+    /// concept wins); false after a structural problem.
+    pub(crate) fn observation(
+        &mut self,
+        levels: [&Level; 3],
+        line: u64,
+        diags: &mut Diags,
+    ) -> bool {
         self.observations += 1;
-        let merged: [Option<&(String, usize)>; SLOTS] = std::array::from_fn(|i| {
-            self.obs.0[i]
-                .as_ref()
-                .or(self.series.0[i].as_ref())
-                .or(self.dataset.0[i].as_ref())
-        });
+        let merged: [Option<&(String, usize)>; SLOTS] =
+            std::array::from_fn(|i| levels.iter().find_map(|l| l.0[i].as_ref()));
         let cell = |s: usize| merged[s].map(|(t, c)| Cell::new(t.as_str(), At::col(*c)));
         let indicator = cell(INDICATOR).or_else(|| {
             self.fallback_indicator
@@ -568,7 +616,7 @@ impl Ctx<'_, '_, '_> {
                 .map(|(_, n)| n)
                 .collect();
                 let column = missing.join(", ");
-                self.diags.add(rules::MISSING_COLUMN, Some(line), || {
+                diags.add(rules::MISSING_COLUMN, Some(line), || {
                     Found::new(format!(
                         "the observation has no {column}, neither on itself, its series nor its data set"
                     ))
@@ -591,7 +639,7 @@ impl Ctx<'_, '_, '_> {
         for (i, slot) in c.attrs.iter_mut().enumerate() {
             *slot = cell(ATTRS + i);
         }
-        self.v.check(&c, &self.names, self.diags);
+        self.v.check(&c, &self.names, diags);
         true
     }
 }
@@ -615,7 +663,11 @@ mod tests {
         assert_eq!(slot("FREQ"), None);
         assert_eq!(slot("REPORTING_TYPE"), None);
         assert_eq!(column_names()[TIME_COLUMN], "Time");
-        assert_eq!(column_names().len(), SLOTS + 1);
+        assert_eq!(column_names()[INDICATOR_COLUMN], "INDICATOR");
+        assert_eq!(column_names().len(), SLOTS + 2);
+        assert_eq!(concept("INDICATOR"), Some((INDICATOR, INDICATOR_COLUMN)));
+        assert_eq!(concept("SERIES"), Some((INDICATOR, INDICATOR)));
+        assert_eq!(concept("UNIT_MEASURE"), None);
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub(crate) struct Columns {
     /// For worksheets: the 0-based index of the first column of the used range, so that cells
     /// can be named with their reference (`C12`).
     pub sheet_first_col: Option<u32>,
+    /// Where the row is when lines do not say it (SDMX-JSON: the JSON path of the
+    /// observation); when not empty, labels read `OBS_VALUE (dataSets[0]…)`.
+    pub location: String,
 }
 
 impl Columns {
@@ -55,6 +58,7 @@ impl Columns {
         Columns {
             names,
             sheet_first_col: None,
+            location: String::new(),
         }
     }
 
@@ -77,6 +81,7 @@ impl Columns {
                             column_letters(first.saturating_add(i as u32))
                         )
                     }
+                    None if !self.location.is_empty() => format!("{name} ({})", self.location),
                     None => name,
                 }
             }

@@ -74,6 +74,7 @@ pub(crate) fn read(bytes: &[u8], opts: &ReadOptions, v: &mut Validator<'_>, diag
             .map(|c| cell_text(c).trim().to_string())
             .collect(),
         sheet_first_col: Some(first_col),
+        location: String::new(),
     };
     let Some(layout) = LongLayout::new(&cols, header_line, opts, diags) else {
         return;

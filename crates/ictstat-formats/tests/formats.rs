@@ -885,6 +885,8 @@ fn never_panics_on_cut_or_corrupted_files() {
         "malformed/validation_errors.csv",
         "malformed/formula_injection.csv",
         "malformed/windows1252_mehrabi_surveylist_head20.csv",
+        "real/sdmx/KE1_sdg_sdmx_json_20.json",
+        "real/sdmx/KE1_sdg_sdmx_json_10.json",
     ]
     .iter()
     .map(|p| (p.rsplit('/').next().unwrap().to_string(), fixture(p)))
@@ -1490,4 +1492,374 @@ dataflow,IAEG-SDGs:DF_SDG_GLH(1.12),I,A,IT_USE_ii99,KE,2021,29.5\n";
         vec![d("ignored-column", Some(1), Some("ACTION"), None)]
     );
     assert_eq!(find(&p, "IT_USE_ii99", "404", "2021", "").value, Some(29.5));
+}
+
+// ---------------------------------------------------------------------------------------------
+// SDMX-JSON data messages
+
+/// (rule, concept, value) of every finding, the concept being the column without the JSON
+/// path that SDMX-JSON findings add (`OBS_VALUE (dataSets[0]…)` → `OBS_VALUE`).
+fn concept_findings(p: &Parsed) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = p
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let column = d.column.clone().unwrap_or_default();
+            let concept = column.split(" (").next().unwrap_or("").to_string();
+            (d.rule.clone(), concept, d.value.clone().unwrap_or_default())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The Kenya message written as SDMX-JSON 2.0 (series) and 1.0 (flat, constant dimensions at
+/// data set level) gives exactly what its SDMX-ML original gives: the same 68 observations,
+/// all reported with the same rules, concepts and values.
+#[test]
+fn kenya_sdmx_json_20_and_10_read_like_the_sdmx_ml_original() {
+    let xml = read_fixture("real/sdmx/KE1_sdg_structurespecific_21.xml", &opts());
+    for (path, line) in [
+        ("real/sdmx/KE1_sdg_sdmx_json_20.json", 415),
+        ("real/sdmx/KE1_sdg_sdmx_json_10.json", 421),
+    ] {
+        let bytes = fixture(path);
+        let name = path.rsplit('/').next().unwrap();
+        assert_eq!(
+            Format::detect(name, &bytes),
+            Some(Format::SdmxJson),
+            "{path}"
+        );
+        // Detection is by content: the name does not matter.
+        assert_eq!(Format::detect("upload", &bytes), Some(Format::SdmxJson));
+        let p = read_fixture(path, &opts());
+        assert_eq!(p.format, Format::SdmxJson);
+        assert_eq!(p.rows_read, 68, "{path}");
+        assert_eq!(p.rows_skipped, 0);
+        assert!(p.observations.is_empty());
+        assert_eq!(p.report.errors, 68 + 66, "{path}");
+        assert_eq!(concept_findings(&p), concept_findings(&xml), "{path}");
+        // Positioned on the line of the observation's array, with its JSON path.
+        let first = &p.report.diagnostics[0];
+        assert_eq!(first.line, Some(line), "{path}");
+        assert_eq!(first.value.as_deref(), Some("EN_LND_SLUM"));
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.lines()
+                .nth(line as usize - 1)
+                .unwrap()
+                .contains("[7.9, "),
+            "{path}"
+        );
+    }
+    let p = read_fixture("real/sdmx/KE1_sdg_sdmx_json_20.json", &opts());
+    assert_eq!(
+        p.report.diagnostics[0].column.as_deref(),
+        Some(
+            r#"SERIES (data.dataSets[0].series["0:0:0:0:0:0:0:0:0:0:0:0:0:0:0"].observations["0"])"#
+        )
+    );
+    let p = read_fixture("real/sdmx/KE1_sdg_sdmx_json_10.json", &opts());
+    assert_eq!(
+        p.report.diagnostics[0].column.as_deref(),
+        Some(r#"SERIES (dataSets[0].observations["0:0:0:0"])"#)
+    );
+}
+
+/// The Kenya messages with a catalogue series substituted: the observations equal those read
+/// from the SDMX-ML original with the same substitution, values and attributes included.
+#[test]
+fn kenya_sdmx_json_observations_equal_the_sdmx_ml_ones() {
+    let swap = |path: &str, from: &str, to: &str| {
+        let text = String::from_utf8(fixture(path)).unwrap();
+        assert!(text.contains(from), "{path}");
+        text.replace(from, to).into_bytes()
+    };
+    // EN_LND_SLUM (2 observations of KE, slum population %) becomes 17.8.1, a percentage.
+    let xml = read(
+        "KE1.xml",
+        &swap(
+            "real/sdmx/KE1_sdg_structurespecific_21.xml",
+            "SERIES=\"EN_LND_SLUM\"",
+            "SERIES=\"IT_USE_ii99\"",
+        ),
+        catalog(),
+        &opts(),
+    );
+    assert_eq!(xml.observations.len(), 2);
+    for path in [
+        "real/sdmx/KE1_sdg_sdmx_json_20.json",
+        "real/sdmx/KE1_sdg_sdmx_json_10.json",
+    ] {
+        let p = read(
+            "KE1.json",
+            &swap(path, "\"id\": \"EN_LND_SLUM\"", "\"id\": \"IT_USE_ii99\""),
+            catalog(),
+            &opts(),
+        );
+        assert_eq!(p.observations, xml.observations, "{path}");
+        assert_eq!(concept_findings(&p), concept_findings(&xml), "{path}");
+    }
+    let o = find(&xml, "IT_USE_ii99", "404", "2014", "");
+    assert_eq!(o.value, Some(7.9));
+    assert_eq!(
+        (
+            o.attrs.obs_status.as_deref(),
+            o.attrs.unit_mult,
+            o.attrs.nature.as_deref()
+        ),
+        (Some("A"), Some(0), Some("_X"))
+    );
+}
+
+#[test]
+fn sdmx_json_malformed_files_each_give_their_diagnostic() {
+    let structural = |p: &Parsed| {
+        assert!(p.observations.is_empty());
+        assert_eq!(p.format, Format::SdmxJson);
+    };
+    // Cut inside the second series: serde_json's line and column.
+    let p = read_fixture("malformed/sdmx_json_truncated.json", &opts());
+    structural(&p);
+    assert_eq!(
+        findings(&p),
+        vec![d("bad-json", Some(33), Some("column 38"), None)]
+    );
+    assert!(p.report.diagnostics[0].message.contains("EOF"));
+
+    // REF_AREA has 2 values; the key asks for the third.
+    let p = read_fixture("malformed/sdmx_json_bad_key.json", &opts());
+    structural(&p);
+    assert_eq!(
+        findings(&p),
+        vec![f(
+            "sdmx-bad-reference",
+            33,
+            r#"data.dataSets[0].series["0:2:1"]"#,
+            "0:2:1"
+        )]
+    );
+    assert!(p.report.diagnostics[0].message.contains(
+        "part 2 of the key (`2`) is not an index into the 2 value(s) of dimension REF_AREA"
+    ));
+
+    // A text value: the validator's bad-number, the other observations are kept.
+    let p = read_fixture("malformed/sdmx_json_not_a_number.json", &opts());
+    assert_eq!(
+        findings(&p),
+        vec![f(
+            "bad-number",
+            32,
+            r#"OBS_VALUE (data.dataSets[0].series["0:0:0"].observations["1"])"#,
+            "32,1"
+        )]
+    );
+    assert_eq!(p.observations.len(), 2);
+    let o = find(&p, "IT_USE_ii99", "404", "2021", "");
+    assert_eq!(
+        (o.value, o.attrs.obs_status.as_deref()),
+        (Some(29.5), Some("A"))
+    );
+    assert_eq!(
+        find(&p, "IT_USE_ii99", "762", "2021", "SEX=F").value,
+        Some(20.5)
+    );
+
+    // Deletions are refused, not imported as values.
+    let p = read_fixture("malformed/sdmx_json_delete.json", &opts());
+    structural(&p);
+    assert_eq!(
+        findings(&p),
+        vec![f(
+            "sdmx-delete-unsupported",
+            27,
+            "data.dataSets[0].action",
+            "Delete"
+        )]
+    );
+    assert_eq!(p.rows_read, 0);
+
+    // 1000 nested arrays: serde_json stops at 128, no stack overflow.
+    let p = read_fixture("malformed/sdmx_json_nesting_bomb.json", &opts());
+    structural(&p);
+    assert_eq!(rule_ids(&p), vec!["json-too-deep"]);
+    assert_eq!(p.report.diagnostics[0].line, Some(33));
+}
+
+#[test]
+fn sdmx_json_nesting_far_beyond_the_limit_does_not_overflow_the_stack() {
+    // In an observation, and in the values of a dimension (both parsed); in a part of the
+    // message that is not read (the header), serde_json skips it without recursing.
+    for depth in [129, 100_000] {
+        let text = format!(
+            "{{\"structure\":{{}},\"dataSets\":[{{\"observations\":{{\"0\":{}1{}}}}}]}}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let p = read("deep.json", text.as_bytes(), catalog(), &opts());
+        assert_eq!(rule_ids(&p), vec!["json-too-deep"], "{depth}");
+        let bomb = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
+        let text = format!(
+            "{{\"structure\":{{\"dimensions\":{{\"series\":[{{\"id\":\"SEX\",\"values\":[{bomb}]}}]}}}},\"dataSets\":[]}}"
+        );
+        let p = read("upload", text.as_bytes(), catalog(), &opts());
+        assert_eq!(p.format, Format::SdmxJson);
+        assert_eq!(rule_ids(&p), vec!["json-too-deep"], "{depth}");
+        let text = format!("{{\"header\":{bomb},\"structure\":{{}},\"dataSets\":[]}}");
+        let p = read("upload", text.as_bytes(), catalog(), &opts());
+        assert_eq!(rule_ids(&p), vec!["no-data"], "{depth}");
+    }
+}
+
+/// SDMX-JSON 1.0, series layout: data set, series and observation attributes combine (the
+/// innermost wins), `INDICATOR` names the indicator, uncoded attributes are inline, null and
+/// `NaN` are missing values, unknown concepts are ignored silently as in SDMX-ML.
+#[test]
+fn sdmx_json_10_series_levels_combine() {
+    let text = r#"{
+  "header": {"id": "x", "prepared": "2026-01-01T00:00:00Z", "sender": {"id": "T"}},
+  "structure": {
+    "dimensions": {
+      "dataSet": [{"id": "INDICATOR", "keyPosition": 0, "values": [{"id": "17.8.1", "name": "Internet use"}]}],
+      "series": [
+        {"id": "REF_AREA", "keyPosition": 1, "values": [{"id": "TJ"}, {"id": "KEN"}]},
+        {"id": "AGE", "keyPosition": 2, "values": [{"id": "_T"}, {"id": "Y15T24"}]},
+        {"id": "CUSTOM_DIM", "keyPosition": 3, "values": [{"id": "Z"}]}
+      ],
+      "observation": [{"id": "TIME_PERIOD", "keyPosition": 4, "values": [{"id": "2020"}, {"id": "2021"}, {"id": "2022"}]}]
+    },
+    "attributes": {
+      "dataSet": [{"id": "SOURCE_DETAIL", "values": [{"name": "ITU"}]}],
+      "series": [{"id": "NATURE", "values": [{"id": "C"}, {"id": "N"}]}, {"id": "TITLE", "values": [{"name": "a title"}]}],
+      "observation": [{"id": "OBS_STATUS", "values": [{"id": "A"}, {"id": "E"}]}, {"id": "SOURCE_DETAIL", "values": [{"name": "Survey 2021"}]}]
+    }
+  },
+  "dataSets": [{
+    "action": "Replace",
+    "attributes": [0],
+    "series": {
+      "0:0:0": {"attributes": [0, 0], "observations": {"0": [20.5], "1": [22.25, 1, 0], "2": [null]}},
+      "1:1:0": {"attributes": [1, null], "observations": {"1": ["NaN", null], "2": [40, 0, null]}}
+    }
+  }]
+}"#;
+    assert_eq!(
+        Format::detect("x.json", text.as_bytes()),
+        Some(Format::SdmxJson)
+    );
+    let p = read("x.json", text.as_bytes(), catalog(), &opts());
+    assert_eq!(findings(&p), vec![]);
+    assert_eq!((p.rows_read, p.rows_skipped), (5, 2));
+    let o = find(&p, "IT_USE_ii99", "762", "2020", "");
+    assert_eq!(o.value, Some(20.5));
+    assert_eq!(
+        (
+            o.attrs.nature.as_deref(),
+            o.attrs.source.as_deref(),
+            o.attrs.obs_status.as_deref()
+        ),
+        (Some("C"), Some("ITU"), None)
+    );
+    let o = find(&p, "IT_USE_ii99", "762", "2021", "");
+    assert_eq!(
+        (
+            o.value,
+            o.attrs.obs_status.as_deref(),
+            o.attrs.source.as_deref()
+        ),
+        (Some(22.25), Some("E"), Some("Survey 2021"))
+    );
+    let o = find(&p, "IT_USE_ii99", "404", "2022", "AGE=Y15T24");
+    assert_eq!(
+        (
+            o.value,
+            o.attrs.nature.as_deref(),
+            o.attrs.obs_status.as_deref()
+        ),
+        (Some(40.0), Some("N"), Some("A"))
+    );
+    assert_eq!(p.observations.len(), 3);
+}
+
+#[test]
+fn sdmx_json_structure_problems() {
+    let read_json = |t: &str| read("m.json", t.as_bytes(), catalog(), &opts());
+    // A value index past the end of OBS_STATUS's values.
+    let p = read_json(
+        r#"{"structure": {"dimensions": {"series": [{"id": "SERIES", "values": [{"id": "IT_USE_ii99"}]}, {"id": "REF_AREA", "values": [{"id": "KE"}]}],
+  "observation": [{"id": "TIME_PERIOD", "values": [{"id": "2021"}]}]},
+  "attributes": {"observation": [{"id": "OBS_STATUS", "values": [{"id": "A"}]}]}},
+ "dataSets": [{"series": {"0:0": {"observations": {
+   "0": [1, 3]}}}}]}"#,
+    );
+    assert_eq!(
+        findings(&p),
+        vec![f(
+            "sdmx-bad-reference",
+            5,
+            r#"dataSets[0].series["0:0"].observations["0"]"#,
+            "3"
+        )]
+    );
+    // The observation has no area: missing-column, as in SDMX-ML.
+    let p = read_json(
+        r#"{"structure": {"dimensions": {"series": [{"id": "SERIES", "values": [{"id": "IT_USE_ii99"}]}],
+  "observation": [{"id": "TIME_PERIOD", "values": [{"id": "2021"}]}]}},
+ "dataSets": [{"series": {"0": {"observations": {"0": [1]}}}}]}"#,
+    );
+    assert_eq!(
+        findings(&p),
+        vec![d("missing-column", Some(3), Some("REF_AREA"), None)]
+    );
+    // A series that is not an object: bad-sdmx-json, positioned.
+    let p = read_json("{\"structure\": {},\n \"dataSets\": [{\"series\": {\"0\": [1, 2]}}]}");
+    assert_eq!(rule_ids(&p), vec!["bad-sdmx-json"]);
+    assert_eq!(p.report.diagnostics[0].line, Some(2));
+    assert_eq!(
+        p.report.diagnostics[0].column.as_deref(),
+        Some(r#"dataSets[0].series["0"]"#)
+    );
+    // dataSets without a structure (not detected as SDMX-JSON, so read as forced); a data
+    // set pointing at a missing structure.
+    let forced = ReadOptions {
+        format: Some(Format::SdmxJson),
+        ..opts()
+    };
+    let text = r#"{"data": {"dataSets": [{"series": {}}]}}"#;
+    assert_eq!(Format::detect("m.json", text.as_bytes()), None);
+    let p = read("m.json", text.as_bytes(), catalog(), &forced);
+    assert_eq!(rule_ids(&p), vec!["bad-sdmx-json"]);
+    let p = read_json(r#"{"data": {"structures": [{}], "dataSets": [{"structure": 1}]}}"#);
+    assert_eq!(
+        findings(&p),
+        vec![f(
+            "sdmx-bad-reference",
+            1,
+            "data.dataSets[0].structure",
+            "1"
+        )]
+    );
+    // An empty data set is no-data; an error message is reported with its text.
+    let p = read_json(
+        r#"{"data": {"structures": [{}], "dataSets": [{"structure": 0, "series": {}}]}}"#,
+    );
+    assert_eq!(rule_ids(&p), vec!["no-data"]);
+    let p = read(
+        "e.json",
+        br#"{"meta": {"schema": "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json"}, "errors": [{"code": 404, "title": "No results found"}]}"#,
+        catalog(),
+        &opts(),
+    );
+    assert_eq!(p.format, Format::SdmxJson);
+    assert_eq!(rule_ids(&p), vec!["bad-sdmx-json"]);
+    assert!(p.report.diagnostics[0].message.contains("No results found"));
+    // A structure message forced as sdmx-json is not a data message.
+    let p = read(
+        "s.json",
+        br#"{"meta": {}, "data": {"dataflows": []}}"#,
+        catalog(),
+        &forced,
+    );
+    assert_eq!(rule_ids(&p), vec!["unknown-format"]);
 }
