@@ -64,6 +64,9 @@ pub(crate) enum Role {
     Value,
     Dim(Dimension),
     Attr(Attr),
+    /// The SDMX-CSV 2.0 `ACTION` column: information, append, replace or merge rows are
+    /// data; delete rows are refused.
+    Action,
     /// Labels and informational columns (names, units) that readers ignore without a warning,
     /// so that exports with label columns re-import cleanly.
     Label,
@@ -93,6 +96,7 @@ pub(crate) fn role(name: &str) -> Option<Role> {
         | "country_code" | "iso3" => Role::Area,
         "period" | "time_period" | "timeperiod" | "year" | "time" => Role::Period,
         "value" | "obs_value" => Role::Value,
+        "action" => Role::Action,
         "obs_status" | "obsstatus" | "status" => Role::Attr(Attr::ObsStatus),
         "unit_mult" | "unit_multiplier" | "unitmultiplier" => Role::Attr(Attr::UnitMult),
         "nature" => Role::Attr(Attr::Nature),

@@ -20,6 +20,8 @@ pub(crate) struct LongLayout {
     value: usize,
     dims: [Option<usize>; 11],
     attrs: [Option<usize>; 8],
+    /// The SDMX-CSV 2.0 `ACTION` column, when present.
+    action: Option<usize>,
 }
 
 /// A required field: a column, or a value given in the options for the whole file.
@@ -53,6 +55,7 @@ impl LongLayout {
         let mut value: Option<usize> = None;
         let mut dims: [Option<usize>; 11] = [None; 11];
         let mut attrs: [Option<usize>; 8] = [None; 8];
+        let mut action: Option<usize> = None;
         for (i, name) in cols.names.iter().enumerate() {
             let slot = match role(name) {
                 Some(Role::Indicator) => &mut indicator,
@@ -61,6 +64,7 @@ impl LongLayout {
                 Some(Role::Value) => &mut value,
                 Some(Role::Dim(d)) => &mut dims[d as usize],
                 Some(Role::Attr(a)) => &mut attrs[a.index()],
+                Some(Role::Action) => &mut action,
                 Some(Role::Label) => continue,
                 None if name.is_empty() => continue,
                 None => {
@@ -134,6 +138,7 @@ impl LongLayout {
             value: value?,
             dims,
             attrs,
+            action,
         })
     }
 
@@ -147,6 +152,18 @@ impl LongLayout {
         diags: &mut Diags,
     ) {
         let cell = |i: usize| Cell::new(row.get(i), At::col(i));
+        if let Some(i) = self.action
+            && row.get(i).trim().eq_ignore_ascii_case("D")
+        {
+            let column = cols.label(At::col(i), line);
+            diags.add(rules::SDMX_DELETE_UNSUPPORTED, Some(line), || {
+                Found::new("the row deletes an observation (ACTION D); ictstat does not delete through imports, and reading the deleted key as a value would import it")
+                    .column(column)
+                    .value("D")
+                    .fix("delete the observation in ictstat itself, or export the rows with ACTION I, A or R")
+            });
+            return;
+        }
         let mut c = Candidate::new(
             line,
             self.indicator.cell(row),

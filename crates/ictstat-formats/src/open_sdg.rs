@@ -53,7 +53,8 @@ pub(crate) fn read(
             Some(Role::Area) => area = area.or(Some(i)),
             Some(Role::Indicator) => series = series.or(Some(i)),
             Some(Role::Attr(a)) => attrs[a.index()] = attrs[a.index()].or(Some(i)),
-            Some(Role::Label) => {}
+            // Open SDG files are never SDMX-CSV: an ACTION column there is only a label.
+            Some(Role::Label | Role::Action) => {}
             Some(Role::Dim(d)) => disagg
                 .columns
                 .push((i, crate::mapping::Disaggregation::Dim(d))),

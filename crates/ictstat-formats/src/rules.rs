@@ -70,7 +70,7 @@ rules! {
     SDMX_BAD_REFERENCE = "sdmx-bad-reference", Error, true,
         "An SDMX-JSON series or observation key, or an attribute or measure index, refers to something the structure does not define: a key with more or fewer parts than dimensions, an index past the end of a component's `values`, a text where an index is expected, or a data set whose `structure` index is not in `structures`.";
     SDMX_DELETE_UNSUPPORTED = "sdmx-delete-unsupported", Error, true,
-        "An SDMX-JSON data set has `action: Delete`. ictstat does not delete through imports, and reading the deleted keys as values would import them; the file is refused.";
+        "An SDMX-JSON data set has `action: Delete`, or an SDMX-CSV 2.0 row has ACTION `D`. ictstat does not delete through imports, and reading the deleted keys as values would import them; the file is refused.";
     UNREADABLE_WORKBOOK = "unreadable-workbook", Error, true,
         "The XLSX file cannot be opened (corrupt, encrypted, or not an XLSX workbook) or has no worksheet.";
     FORMULA_INJECTION = "formula-injection", Error, true,

@@ -1469,8 +1469,9 @@ fn xml_that_is_not_a_data_message() {
 }
 
 /// SDMX-CSV 1.0 (`DATAFLOW` first) and 2.0 (`STRUCTURE, STRUCTURE_ID, ACTION`) files of SDG
-/// data read as the long layout: their structure columns are known and ignored, but an
-/// `ACTION` column is reported, since ictstat does not apply SDMX deletions.
+/// data read as the long layout: their structure columns are known and ignored; `ACTION` rows
+/// `I`, `A`, `R` are data and a `D` (delete) row is refused, since ictstat does not apply SDMX
+/// deletions through imports.
 #[test]
 fn sdmx_csv_reads_as_the_long_layout() {
     let v1 = "DATAFLOW,FREQ,REPORTING_TYPE,SERIES,REF_AREA,SEX,AGE,URBANISATION,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,UNIT_MULT,NATURE,OBS_STATUS,TIME_DETAIL\n\
@@ -1485,13 +1486,25 @@ IAEG-SDGs:DF_SDG_GLH(1.12),A,G,IT_USE_ii99,404,F,_T,_T,2021,25.1,PT,0,C,A,2021\n
     );
 
     let v2 = "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE\n\
-dataflow,IAEG-SDGs:DF_SDG_GLH(1.12),I,A,IT_USE_ii99,KE,2021,29.5\n";
+dataflow,IAEG-SDGs:DF_SDG_GLH(1.12),I,A,IT_USE_ii99,KE,2021,29.5\n\
+dataflow,IAEG-SDGs:DF_SDG_GLH(1.12),R,A,IT_USE_ii99,KE,2022,31\n";
     let p = read("sdg_v2.csv", v2.as_bytes(), catalog(), &opts());
+    assert_eq!(findings(&p), vec![]);
+    assert_eq!(find(&p, "IT_USE_ii99", "404", "2021", "").value, Some(29.5));
+    assert_eq!(find(&p, "IT_USE_ii99", "404", "2022", "").value, Some(31.0));
+
+    let delete = format!("{v2}dataflow,IAEG-SDGs:DF_SDG_GLH(1.12),D,A,IT_USE_ii99,KE,2020,\n");
+    let p = read("sdg_v2.csv", delete.as_bytes(), catalog(), &opts());
     assert_eq!(
         findings(&p),
-        vec![d("ignored-column", Some(1), Some("ACTION"), None)]
+        vec![d(
+            "sdmx-delete-unsupported",
+            Some(4),
+            Some("ACTION"),
+            Some("D")
+        )]
     );
-    assert_eq!(find(&p, "IT_USE_ii99", "404", "2021", "").value, Some(29.5));
+    assert!(p.report.has_errors());
 }
 
 // ---------------------------------------------------------------------------------------------

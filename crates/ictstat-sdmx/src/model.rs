@@ -168,7 +168,9 @@ fn attributes() -> Vec<AttributeDef> {
     };
     vec![
         a("UNIT_MEASURE", Some("CL_UNIT_MEASURE"), true, Series),
-        a("UNIT_MULT", Some("CL_UNIT_MULT"), true, Observation),
+        // Conditional, unlike in the SDG DSD: ictstat keeps a multiplier only where the source
+        // gave one; the indicator's own is in the catalogue (`unit_mult`, 0 for every series).
+        a("UNIT_MULT", Some("CL_UNIT_MULT"), false, Observation),
         a("OBS_STATUS", Some("CL_OBS_STATUS"), false, Observation),
         a("NATURE", Some("CL_NATURE"), false, Observation),
         a("SOURCE_DETAIL", None, false, Observation),

@@ -54,7 +54,9 @@ impl<'a> DataRow<'a> {
     }
 
     /// The value of the attribute at `index` (see [`attr`]); `None` when the row has none.
-    /// UNIT_MEASURE and a missing UNIT_MULT come from the catalogue's indicator.
+    /// UNIT_MEASURE comes from the catalogue's indicator. UNIT_MULT is the stored one only,
+    /// as in every other export: an export read back must give the stored observations, not
+    /// ones with the catalogue's default multiplier added.
     pub fn attribute(&self, index: usize, catalog: &Catalog) -> Option<Cow<'a, str>> {
         let a = self.attrs;
         let number = |v: Option<f64>| v.map(|v| Cow::Owned(format_number(v)));
@@ -62,10 +64,7 @@ impl<'a> DataRow<'a> {
             attr::UNIT_MEASURE => catalog
                 .indicator(self.indicator)
                 .map(|i| Cow::Owned(i.unit.clone())),
-            attr::UNIT_MULT => a
-                .unit_mult
-                .or_else(|| catalog.indicator(self.indicator).map(|i| i.unit_mult))
-                .map(|m| Cow::Owned(m.to_string())),
+            attr::UNIT_MULT => a.unit_mult.map(|m| Cow::Owned(m.to_string())),
             attr::OBS_STATUS => a.obs_status.as_deref().map(Cow::Borrowed),
             attr::NATURE => a.nature.as_deref().map(Cow::Borrowed),
             attr::SOURCE_DETAIL => a.source.as_deref().map(Cow::Borrowed),

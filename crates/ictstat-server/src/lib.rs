@@ -10,7 +10,7 @@ mod routes;
 mod state;
 
 pub use error::ApiError;
-pub use routes::{ObservationParams, router};
+pub use routes::{ObservationParams, router, sdmx_data_row};
 pub use state::{AppState, ServerConfig, parse_sha256_hex, sha256_hex};
 
 /// Serves the API on `listener` until the process is stopped, refreshing the read model when

@@ -147,7 +147,8 @@ pub struct ExportArgs {
     /// A revision number or ISO-8601 time.
     #[arg(long)]
     pub as_of: Option<String>,
-    /// csv, xlsx or json.
+    /// csv, xlsx, json, or an SDMX data message: sdmx-ml (SDMX-ML 2.1 Generic), sdmx-ml-ss
+    /// (Structure-Specific), sdmx-json (2.0), sdmx-json-1.0, sdmx-csv (2.0), sdmx-csv-1.0.
     #[arg(long, default_value = "csv")]
     pub format: String,
     /// Output file (standard output when absent; required for xlsx).

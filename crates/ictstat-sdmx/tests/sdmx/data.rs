@@ -465,11 +465,7 @@ fn structure_specific_namespaces() {
         "<Series FREQ=\"A\" REPORTING_TYPE=\"G\" SERIES=\"IT_NET_BBND\" REF_AREA=\"404\" SEX=\"_T\""
     ));
     assert!(xml.contains("PRODUCT=\"_T\" UNIT_MEASURE=\"PER_100_POP\">"));
-    assert!(
-        xml.contains(
-            "<Obs TIME_PERIOD=\"2022\" OBS_VALUE=\"NaN\" UNIT_MULT=\"0\" OBS_STATUS=\"M\""
-        )
-    );
+    assert!(xml.contains("<Obs TIME_PERIOD=\"2022\" OBS_VALUE=\"NaN\" OBS_STATUS=\"M\""));
     let flat = f.write(
         DataFormat::StructureSpecificXml,
         AtObservation::AllDimensions,
@@ -493,10 +489,10 @@ fn csv_columns_and_quoting() {
     );
     assert_eq!(
         lines.next().unwrap(),
-        "ICTSTAT:DF_ICT(1.0),A,G,IT_NET_BBND,404,_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,2020,1.5,PER_100_POP,0,,,,,,,"
+        "ICTSTAT:DF_ICT(1.0),A,G,IT_NET_BBND,404,_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,2020,1.5,PER_100_POP,,,,,,,,"
     );
-    assert!(v1.contains(",2021,23.75,PT,0,A,,\"ITU estimate, 2021\",,20.5,27,\n"));
-    assert!(v1.contains(",2022,,PT,0,M,,,\"Survey \"\"ICT\"\" <2022> & co, see:\nline two\",,,\n"));
+    assert!(v1.contains(",2021,23.75,PT,,A,,\"ITU estimate, 2021\",,20.5,27,\n"));
+    assert!(v1.contains(",2022,,PT,,M,,,\"Survey \"\"ICT\"\" <2022> & co, see:\nline two\",,,\n"));
     let v2 = f.write(DataFormat::Csv2, AtObservation::TimePeriod, Detail::FULL);
     assert!(v2.starts_with(&format!(
         "STRUCTURE,STRUCTURE_ID,ACTION,{dims},TIME_PERIOD,OBS_VALUE,{attrs}\n"
@@ -560,13 +556,13 @@ fn json1_shape() {
     let series = ds["series"].as_object().unwrap();
     assert_eq!(series.len(), 4);
     assert!(series.keys().all(|k| k.split(':').count() == 15));
-    // The missing value: null, then UNIT_MULT 0, OBS_STATUS M (position 1 of A, M), no
+    // The missing value: null, then no UNIT_MULT, OBS_STATUS M (position 1 of A, M), no
     // NATURE or SOURCE_DETAIL, the footnote; trailing nulls dropped.
     let missing = series
         .values()
         .find_map(|s| s["observations"].get("3"))
         .unwrap();
-    assert_eq!(missing, &serde_json::json!([null, 0, 1, null, null, 0]));
+    assert_eq!(missing, &serde_json::json!([null, null, 1, null, null, 0]));
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod params;
 mod sdmx;
 
 pub use params::ObservationParams;
+pub use sdmx::data_row as sdmx_data_row;
 
 use axum::Json;
 use axum::Router;

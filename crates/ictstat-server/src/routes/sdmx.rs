@@ -370,7 +370,8 @@ fn narrowing(filter: &DataFilter<'_>, catalog: &Catalog) -> Option<ObservationQu
     })
 }
 
-fn data_row(r: &ObservationRow) -> DataRow<'_> {
+/// A stored observation as the SDMX writers see it (shared with `ictstat export`).
+pub fn data_row(r: &ObservationRow) -> DataRow<'_> {
     DataRow {
         indicator: &r.indicator,
         area: &r.area,
