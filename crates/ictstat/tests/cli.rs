@@ -79,6 +79,28 @@ async fn malformed_files_are_refused_and_change_nothing() {
         ),
         (fixture("malformed/workbook_renamed.csv"), "binary-file"),
         (fixture("malformed/validation_errors.csv"), "unknown-area"),
+        (fixture("malformed/sdmx_ml_xxe.xml"), "xml-doctype"),
+        (
+            fixture("malformed/sdmx_ml_billion_laughs.xml"),
+            "xml-doctype",
+        ),
+        (
+            fixture("malformed/sdmx_ml_deep_nesting.xml"),
+            "xml-too-deep",
+        ),
+        (fixture("malformed/sdmx_json_truncated.json"), "bad-json"),
+        (
+            fixture("malformed/sdmx_json_bad_key.json"),
+            "sdmx-bad-reference",
+        ),
+        (
+            fixture("malformed/sdmx_json_delete.json"),
+            "sdmx-delete-unsupported",
+        ),
+        (
+            fixture("malformed/sdmx_json_nesting_bomb.json"),
+            "json-too-deep",
+        ),
         (huge, "field-too-large"),
     ];
     for (path, rule) in cases {
