@@ -388,3 +388,317 @@ async fn uploads_over_the_limit_are_refused() {
     }
     scratch.finish().await.unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------
+// SDMX REST
+
+/// Kenya and India, Internet use 2019–2021, Kenya 2021 also by sex with bounds.
+const SDMX_CSV: &str = "indicator,area,period,sex,value,lower_bound,upper_bound\n\
+IT_USE_ii99,KEN,2019,,21.8,,\n\
+IT_USE_ii99,KEN,2020,,22.6,,\n\
+IT_USE_ii99,KEN,2021,,29.5,,\n\
+IT_USE_ii99,KEN,2021,F,25.1,23.5,26.7\n\
+IT_USE_ii99,KEN,2021,M,33.9,,\n\
+IT_USE_ii99,IND,2019,,29.5,,\n\
+IT_USE_ii99,IND,2020,,43.4,,\n\
+IT_USE_ii99,IND,2021,,46.3,,\n";
+
+/// A 1.5 key for Internet use with the area part `areas`.
+fn internet_key(areas: &str) -> String {
+    format!("A.G.IT_USE_ii99.{areas}...........")
+}
+
+impl TestApp {
+    async fn sdmx(&self, uri: &str, accept: Option<&str>) -> (StatusCode, String, String) {
+        let mut req = Request::get(uri);
+        if let Some(a) = accept {
+            req = req.header(header::ACCEPT, a);
+        }
+        let (status, body, ctype) = self.call(req.body(Body::empty()).unwrap()).await;
+        (status, ctype, String::from_utf8(body).unwrap())
+    }
+}
+
+/// (REF_AREA, SEX, TIME_PERIOD, OBS_VALUE) of an SDMX-CSV 2.0 answer without quoted fields.
+fn sdmx_csv_rows(text: &str) -> Vec<(String, String, String, f64)> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (area, sex, period, value) = (
+        col("REF_AREA"),
+        col("SEX"),
+        col("TIME_PERIOD"),
+        col("OBS_VALUE"),
+    );
+    let mut rows: Vec<_> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (
+                f[area].to_string(),
+                f[sex].to_string(),
+                f[period].to_string(),
+                f[value].parse().unwrap(),
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    rows
+}
+
+#[tokio::test]
+async fn sdmx_data_answers_keys_periods_and_formats() {
+    let (apps, scratch) = apps("sdmx_data", false).await;
+    for app in apps {
+        let (status, _) = app
+            .import("internet.csv", SDMX_CSV.as_bytes(), Some(TOKEN), "")
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let csv2 = "application/vnd.sdmx.data+csv;version=2.0.0";
+
+        // REST 1.5: two areas with `+`, a start period; totals and the sex breakdown.
+        let uri = format!(
+            "/sdmx/data/DF_ICT/{}?startPeriod=2021",
+            internet_key("404+356")
+        );
+        let (status, ctype, body) = app.sdmx(&uri, Some(csv2)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(ctype, csv2);
+        let t = |a: &str, s: &str, p: &str, v: f64| (a.into(), s.into(), p.into(), v);
+        assert_eq!(
+            sdmx_csv_rows(&body),
+            vec![
+                t("356", "_T", "2021", 46.3),
+                t("404", "F", "2021", 25.1),
+                t("404", "M", "2021", 33.9),
+                t("404", "_T", "2021", 29.5),
+            ]
+        );
+        assert!(
+            body.lines()
+                .next()
+                .unwrap()
+                .starts_with("STRUCTURE,STRUCTURE_ID,ACTION,FREQ")
+        );
+        assert!(
+            body.contains(",25.1,PT,,,,,,23.5,26.7,"),
+            "bounds travel: {body}"
+        );
+
+        // REST 2.x: whole keys separated by `,`, percent-encoded, and c[] filters where a raw
+        // `+` is AND.
+        let uri = "/sdmx/data/dataflow/ICTSTAT/DF_ICT/1.0/A.G.IT_USE_ii99.404.F%2CA.G.IT_USE_ii99.356\
+                   ?c%5BTIME_PERIOD%5D=ge%3A2020+le:2021";
+        let (status, _, body) = app.sdmx(uri, Some(csv2)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            sdmx_csv_rows(&body),
+            vec![
+                t("356", "_T", "2020", 43.4),
+                t("356", "_T", "2021", 46.3),
+                t("404", "F", "2021", 25.1),
+            ]
+        );
+
+        // lastNObservations keeps the latest of each series.
+        let uri = format!("/sdmx/data/DF_ICT/{}?lastNObservations=1", internet_key(""));
+        let (_, _, body) = app.sdmx(&uri, Some(csv2)).await;
+        assert_eq!(sdmx_csv_rows(&body).len(), 4, "{body}");
+
+        // The same selection in every format carries the same values.
+        let uri = format!("/sdmx/data/DF_ICT/{}", internet_key("356"));
+        for (accept, want_type) in [
+            (None, "application/vnd.sdmx.genericdata+xml;version=2.1"),
+            (
+                Some("application/vnd.sdmx.structurespecificdata+xml;version=2.1"),
+                "application/vnd.sdmx.structurespecificdata+xml;version=2.1",
+            ),
+            (
+                Some("application/vnd.sdmx.data+json;version=1.0.0"),
+                "application/vnd.sdmx.data+json;version=1.0.0",
+            ),
+            (
+                Some("application/vnd.sdmx.data+json;version=2.0.0"),
+                "application/vnd.sdmx.data+json;version=2.0.0",
+            ),
+            (
+                Some("application/vnd.sdmx.data+csv;version=1.0.0"),
+                "application/vnd.sdmx.data+csv;version=1.0.0",
+            ),
+        ] {
+            let (status, ctype, body) = app.sdmx(&uri, accept).await;
+            assert_eq!(status, StatusCode::OK, "{accept:?}: {body}");
+            assert_eq!(ctype, want_type);
+            for v in ["29.5", "43.4", "46.3"] {
+                assert!(body.contains(v), "{accept:?} lacks {v}: {body}");
+            }
+        }
+        // The dataflow of a framework holds only its series.
+        let (status, _, _) = app
+            .sdmx(
+                &format!("/sdmx/data/DF_IDI_2024/{}", internet_key("")),
+                Some(csv2),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    scratch.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn sdmx_vintages_map_onto_revisions() {
+    let (apps, scratch) = apps("sdmx_vintage", false).await;
+    for app in apps {
+        app.import("internet.csv", SDMX_CSV.as_bytes(), Some(TOKEN), "")
+            .await;
+        let (_, revisions) = app.get("/api/v1/revisions").await;
+        let first = revisions[0]["created_at"].as_str().unwrap().to_string();
+        let revised = "indicator,area,period,value\nIT_USE_ii99,IND,2021,47.0\n";
+        let (status, _) = app
+            .import("revised.csv", revised.as_bytes(), Some(TOKEN), "")
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let csv2 = Some("application/vnd.sdmx.data+csv;version=2.0.0");
+
+        // updatedAfter the first revision: only the revised value.
+        let uri = format!(
+            "/sdmx/data/DF_ICT/{}?updatedAfter={first}",
+            internet_key("")
+        );
+        let (status, _, body) = app.sdmx(&uri, csv2).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            sdmx_csv_rows(&body),
+            vec![("356".into(), "_T".into(), "2021".into(), 47.0)]
+        );
+        // asOf the first revision: the value before the revision.
+        let uri =
+            format!("/sdmx/data/dataflow/ICTSTAT/DF_ICT/1.0/A.G.IT_USE_ii99.356?asOf={first}");
+        let (status, _, body) = app.sdmx(&uri, csv2).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(
+            sdmx_csv_rows(&body).contains(&("356".into(), "_T".into(), "2021".into(), 46.3)),
+            "{body}"
+        );
+        // Nothing updated after now: 404, no results.
+        let uri = format!("/sdmx/data/DF_ICT/all?updatedAfter=2100-01-01T00:00:00Z");
+        let (status, _, body) = app.sdmx(&uri, csv2).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains(r#"code="100""#), "{body}");
+    }
+    scratch.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn sdmx_structures_availability_and_errors() {
+    let (apps, scratch) = apps("sdmx_structure", false).await;
+    for app in apps {
+        app.import("internet.csv", SDMX_CSV.as_bytes(), Some(TOKEN), "")
+            .await;
+        // sdmx1's first call, and a dataflow with everything it references.
+        let (status, ctype, body) = app.sdmx("/sdmx/dataflow/all/all/latest", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(ctype, "application/vnd.sdmx.structure+xml;version=2.1");
+        assert!(body.starts_with("<?xml"));
+        assert!(body.contains(r#"id="DF_ICT""#) && body.contains(r#"id="DF_SDG_ICT""#));
+        let (_, _, body) = app
+            .sdmx("/sdmx/dataflow/ICTSTAT/DF_ICT/latest?references=all", None)
+            .await;
+        for part in [
+            "<structure:DataStructure ",
+            r#"id="CL_SEX""#,
+            r#"id="SDG_CONCEPTS""#,
+        ] {
+            assert!(body.contains(part), "references=all lacks {part}");
+        }
+        // pysdmx's registry client: REST 2.x, SDMX-JSON 2.0.
+        let (status, ctype, body) = app
+            .sdmx(
+                "/sdmx/structure/codelist/ICTSTAT/CL_SEX/1.0/",
+                Some("application/vnd.sdmx.structure+json;version=2.0.0"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(ctype, "application/vnd.sdmx.structure+json;version=2.0.0");
+        let doc: Value = serde_json::from_str(&body).unwrap();
+        let codes: Vec<&str> = doc["data"]["codelists"][0]["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert!(codes.contains(&"F") && codes.contains(&"M") && codes.contains(&"_T"));
+
+        // Availability: the areas and periods with data for the key.
+        let uri = format!("/sdmx/availableconstraint/DF_ICT/{}", internet_key("404"));
+        let (status, _, body) = app.sdmx(&uri, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains(r#"type="Actual""#), "{body}");
+        assert!(body.contains("<common:Value>404</common:Value>"), "{body}");
+        assert!(!body.contains("<common:Value>356</common:Value>"), "{body}");
+
+        // Errors: the status and SDMX code a client gets, and a message that says what.
+        for (uri, accept, status, code, says) in [
+            (
+                "/sdmx/data/DF_ICT/A.G.IT_USE_ii99",
+                None,
+                400,
+                "140",
+                "15 dimensions",
+            ),
+            (
+                "/sdmx/data/DF_ICT/all?startperiod=2020",
+                None,
+                400,
+                "140",
+                "startperiod",
+            ),
+            ("/sdmx/data/DF_NOPE/all", None, 404, "100", "DF_NOPE"),
+            (
+                "/sdmx/codelist/ICTSTAT/CL_NOPE",
+                None,
+                404,
+                "100",
+                "no structure",
+            ),
+            (
+                "/sdmx/data/DF_ICT/all",
+                Some("text/html"),
+                406,
+                "406",
+                "text/html",
+            ),
+            (
+                "/sdmx/data/DF_ICT/all?includeHistory=true",
+                None,
+                501,
+                "501",
+                "includeHistory",
+            ),
+            (
+                "/sdmx/schema/dataflow/ICTSTAT/DF_ICT/1.0",
+                None,
+                501,
+                "501",
+                "schema",
+            ),
+        ] {
+            let (got, ctype, body) = app.sdmx(uri, accept).await;
+            assert_eq!(got.as_u16(), status, "{uri}: {body}");
+            assert_eq!(ctype, "application/xml", "{uri}");
+            assert!(body.contains(&format!(r#"code="{code}""#)), "{uri}: {body}");
+            assert!(body.contains(says), "{uri}: {body}");
+        }
+        // A JSON client gets its errors as SDMX-JSON.
+        let (status, ctype, body) = app
+            .sdmx(
+                "/sdmx/data/dataflow/ICTSTAT/DF_ICT/1.0/A.B.C.D.E.F.G.H.I.J.K.L.M.N.O.P",
+                Some("application/vnd.sdmx.data+json;version=2.0.0"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(ctype, "application/json");
+        let doc: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(doc["errors"][0]["code"], 140);
+    }
+    scratch.finish().await.unwrap();
+}

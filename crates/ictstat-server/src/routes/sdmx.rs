@@ -82,9 +82,6 @@ pub async fn handle(State(state): State<AppState>, uri: Uri, headers: HeaderMap)
 
 /// An SDMX error as SDMX-ML (or SDMX-JSON when the client asked for JSON).
 fn error_response(e: &SdmxError, accept: Option<&str>, api: Api) -> Response {
-    if e.kind == ErrorKind::Internal {
-        tracing::error!("sdmx: {}", e.message);
-    }
     let mut body = Vec::new();
     let json = wants_json(accept, api);
     let written = if json {
@@ -102,8 +99,13 @@ fn error_response(e: &SdmxError, accept: Option<&str>, api: Api) -> Response {
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
+/// A server-side failure: logged in full, answered without internals.
 fn internal(e: impl std::fmt::Display) -> SdmxError {
-    SdmxError::new(ErrorKind::Internal, e.to_string())
+    tracing::error!("sdmx: {e}");
+    SdmxError::new(
+        ErrorKind::Internal,
+        "the server failed to answer; see its log",
+    )
 }
 
 /// A fresh message header.
@@ -365,7 +367,8 @@ fn narrowing(filter: &DataFilter<'_>, catalog: &Catalog) -> Option<ObservationQu
     Some(ObservationQuery {
         indicators,
         areas: filter.codes_of("REF_AREA").unwrap_or_default(),
-        limit: usize::MAX,
+        // Everything; the store binds the limit as a signed 64-bit number.
+        limit: i64::MAX as usize,
         ..ObservationQuery::default()
     })
 }
