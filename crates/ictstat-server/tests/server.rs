@@ -580,8 +580,8 @@ async fn sdmx_vintages_map_onto_revisions() {
             "{body}"
         );
         // Nothing updated after now: 404, no results.
-        let uri = format!("/sdmx/data/DF_ICT/all?updatedAfter=2100-01-01T00:00:00Z");
-        let (status, _, body) = app.sdmx(&uri, csv2).await;
+        let uri = "/sdmx/data/DF_ICT/all?updatedAfter=2100-01-01T00:00:00Z";
+        let (status, _, body) = app.sdmx(uri, csv2).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(body.contains(r#"code="100""#), "{body}");
     }
