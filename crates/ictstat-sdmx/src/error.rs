@@ -110,10 +110,10 @@ impl SdmxError {
         )
     }
 
-    /// The SDMX-JSON `errors` message.
+    /// The SDMX-JSON `errors` message. Without `meta`: the schema makes `meta` optional but,
+    /// when present, wants a message id, time and sender that an error has no use for.
     pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
         let body = serde_json::json!({
-            "meta": {"schema": "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json"},
             "errors": [{"code": self.code(), "title": self.title(), "detail": self.message}],
         });
         serde_json::to_writer(&mut *out, &body)?;

@@ -598,11 +598,23 @@ fn data_query(
             }
         };
     }
-    if p.take("includeHistory").as_deref() == Some("true") {
-        return Err(SdmxError::not_implemented(
-            "includeHistory=true: ask for the data as of a time with asOf, or for a value's \
-             history at /api/v1/observations/history",
-        ));
+    match p
+        .take("includeHistory")
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("false") | Some("0") => {}
+        Some("true") | Some("1") => {
+            return Err(SdmxError::not_implemented(
+                "includeHistory=true: ask for the data as of a time with asOf, or for a value's \
+                 history at /api/v1/observations/history",
+            ));
+        }
+        Some(other) => {
+            return Err(SdmxError::syntax(format!(
+                "includeHistory `{other}` is not true or false"
+            )));
+        }
     }
     q.format = p.take("format");
     for (name, value) in p.take_filters() {

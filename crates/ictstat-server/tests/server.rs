@@ -532,6 +532,16 @@ async fn sdmx_data_answers_keys_periods_and_formats() {
                 assert!(body.contains(v), "{accept:?} lacks {v}: {body}");
             }
         }
+        // Streamed and compressed, as Python clients ask by default.
+        let req = Request::get(format!("/sdmx/data/DF_ICT/{}", internet_key("")))
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .unwrap();
+        let resp = router(app.state.clone()).oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(resp.headers()[header::CONTENT_ENCODING], "gzip");
+        let gz = resp.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(gz[..2], [0x1f, 0x8b], "a whole gzip stream");
         // The dataflow of a framework holds only its series.
         let (status, _, _) = app
             .sdmx(

@@ -172,8 +172,16 @@ fn malformed_queries_name_the_problem() {
     assert!(msg.contains("COLOUR"), "{msg}");
     let (kind, _) = err("data/dataflow/ICTSTAT/DF_ICT/1.0/*", "c[OBS_VALUE]=xx:3");
     assert_eq!(kind, ErrorKind::Syntax);
-    let (kind, _) = err("data/DF_ICT/all", "includeHistory=true");
-    assert_eq!(kind, ErrorKind::NotImplemented);
+    for yes in ["true", "True", "1"] {
+        let (kind, _) = err("data/DF_ICT/all", &format!("includeHistory={yes}"));
+        assert_eq!(kind, ErrorKind::NotImplemented, "{yes}");
+    }
+    assert!(matches!(
+        ok("data/DF_ICT/all", "includeHistory=false"),
+        Request::Data { .. }
+    ));
+    let (kind, _) = err("data/DF_ICT/all", "includeHistory=maybe");
+    assert_eq!(kind, ErrorKind::Syntax);
     let (kind, _) = err("data/DF_ICT/all", "dimensionAtObservation=REF_AREA");
     assert_eq!(kind, ErrorKind::NotImplemented);
     let (kind, _) = err("schema/dataflow/ICTSTAT/DF_ICT/1.0", "");

@@ -538,9 +538,11 @@ where
             Err(e) => Err(internal(e)),
         };
     }
-    let chunks = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    });
+    // Fused: the compression layer polls a finished body again, which `unfold` forbids.
+    let chunks =
+        futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|chunk| (chunk, rx))
+        }));
     Ok(Body::from_stream(chunks))
 }
 
