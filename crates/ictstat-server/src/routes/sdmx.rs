@@ -341,7 +341,7 @@ impl Job {
             .collect();
         window(
             selected,
-            |a, b| a.indicator == b.indicator && a.area == b.area && a.breakdown == b.breakdown,
+            |a, b| data_row(a).same_series(&data_row(b)),
             self.query.first_n,
             self.query.last_n,
         )
@@ -608,11 +608,7 @@ async fn availability_answer(
         .flatten();
     let series_count = 1 + rows
         .windows(2)
-        .filter(|w| {
-            w[0].indicator != w[1].indicator
-                || w[0].area != w[1].area
-                || w[0].breakdown != w[1].breakdown
-        })
+        .filter(|w| !data_row(w[0]).same_series(&data_row(w[1])))
         .count();
     let availability = Availability {
         dataflow: job.flow(),
