@@ -87,6 +87,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// The SDMX structures, generated once from the catalogue.
     pub sdmx: Arc<ictstat_sdmx::Registry>,
+    /// Recent SDMX answers, per data revision.
+    pub answers: Arc<crate::routes::AnswerCache>,
 }
 
 impl AppState {
@@ -98,6 +100,7 @@ impl AppState {
             read_model,
             config: Arc::new(config),
             sdmx: Arc::new(sdmx),
+            answers: Arc::default(),
         }
     }
 }

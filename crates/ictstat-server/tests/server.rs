@@ -562,12 +562,20 @@ async fn sdmx_vintages_map_onto_revisions() {
             .await;
         let (_, revisions) = app.get("/api/v1/revisions").await;
         let first = revisions[0]["created_at"].as_str().unwrap().to_string();
+        // Answers are cached per data revision: asked twice, then after an import.
+        let india = format!("/sdmx/data/DF_ICT/{}?endPeriod=2021", internet_key("356"));
+        let csv = Some("application/vnd.sdmx.data+csv;version=2.0.0");
+        let (_, _, before) = app.sdmx(&india, csv).await;
+        assert_eq!(app.sdmx(&india, csv).await.2, before, "the same answer twice");
+        assert!(before.contains(",2021,46.3,"), "{before}");
         let revised = "indicator,area,period,value\nIT_USE_ii99,IND,2021,47.0\n";
         let (status, _) = app
             .import("revised.csv", revised.as_bytes(), Some(TOKEN), "")
             .await;
         assert_eq!(status, StatusCode::OK);
         let csv2 = Some("application/vnd.sdmx.data+csv;version=2.0.0");
+        let (_, _, after) = app.sdmx(&india, csv2).await;
+        assert!(after.contains(",2021,47,") && !after.contains("46.3"), "{after}");
 
         // updatedAfter the first revision: only the revised value.
         let uri = format!(

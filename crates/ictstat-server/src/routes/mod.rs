@@ -1,6 +1,7 @@
 //! The `/api/v1` router and its OpenAPI document, built from the same handler list so that
 //! the document cannot drift from the routes.
 
+mod answer_cache;
 mod auth;
 mod catalog;
 mod extract;
@@ -9,6 +10,7 @@ mod observations;
 mod params;
 mod sdmx;
 
+pub use answer_cache::AnswerCache;
 pub use params::ObservationParams;
 pub use sdmx::data_row as sdmx_data_row;
 

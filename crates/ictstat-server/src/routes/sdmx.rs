@@ -29,6 +29,7 @@ use ictstat_sdmx::structure::{self, Availability, Selection};
 use ictstat_sdmx::{Api, DataRow, Dataflow, ErrorKind, Header, Registry, SdmxError};
 use ictstat_store::{AsOf, ObservationQuery, ObservationRow, Snapshot};
 
+use super::answer_cache::{AnswerCache, Key, MAX_ENTRY_BYTES};
 use crate::state::AppState;
 
 /// `GET /sdmx/…`: every SDMX REST query.
@@ -52,7 +53,7 @@ pub async fn handle(State(state): State<AppState>, uri: Uri, headers: HeaderMap)
         ),
         Ok(Request::Data { api, query }) => (
             api,
-            data_answer(&state, api, query, accept.as_deref()).await,
+            data_answer(&state, api, query, &uri, accept.as_deref()).await,
         ),
         Ok(Request::Availability {
             api,
@@ -126,19 +127,21 @@ fn message_header(registry: &Registry) -> Header {
     }
 }
 
-/// A complete (non-streamed) answer with its exact media type.
-fn answer(media_type: &'static str, body: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(media_type)),
-            (
-                header::VARY,
-                HeaderValue::from_static("Accept, Accept-Encoding"),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+/// An answer with its exact media type; `attachment` names the file of a download.
+fn respond(body: Body, media_type: &'static str, attachment: Option<String>) -> Response {
+    let mut response = body.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Encoding"),
+    );
+    if let Some(v) = attachment
+        .and_then(|f| HeaderValue::from_str(&format!("attachment; filename=\"{f}\"")).ok())
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,7 +183,7 @@ fn structure_answer(
         }
     }
     .map_err(internal)?;
-    Ok(answer(format.media_type(), body))
+    Ok(respond(Body::from(body), format.media_type(), None))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,6 +321,14 @@ impl Job {
         }
     }
 
+    /// The data revision of a current answer (`None` for an `asOf` one).
+    fn revision(&self) -> Option<i64> {
+        match &self.source {
+            Source::Current(s) => Some(s.revision),
+            Source::AsOf(_) => None,
+        }
+    }
+
     fn flow(&self) -> &Dataflow {
         &self.registry.dataflows[self.flow]
     }
@@ -408,14 +419,27 @@ async fn data_answer(
     state: &AppState,
     api: Api,
     query: DataQuery,
+    uri: &Uri,
     accept: Option<&str>,
 ) -> Result<Response, SdmxError> {
     let format = negotiate_data(accept, query.format.as_deref(), api)?;
-    let download = query.format.is_some();
     let job = Job::new(state, query).await?;
+    let attachment = job
+        .query
+        .format
+        .is_some()
+        .then(|| format!("{}.{}", job.flow().r#ref.id, format.extension()));
+    let key = job.revision().map(|revision| Key {
+        revision,
+        uri: uri.to_string(),
+        media_type: format.media_type(),
+    });
+    if let Some(body) = key.as_ref().and_then(|k| state.answers.get(k)) {
+        return Ok(respond(Body::from(body), format.media_type(), attachment));
+    }
+    let keep = key.map(|k| (state.answers.clone(), k));
     let header = message_header(&job.registry);
-    let file_name = format!("{}.{}", job.flow().r#ref.id, format.extension());
-    let body = stream(move |out| {
+    let body = stream(keep, move |out| {
         let rows = job.rows();
         if rows.is_empty() {
             return Ok(false);
@@ -432,22 +456,7 @@ async fn data_answer(
         Ok(true)
     })
     .await?;
-    let mut response = body.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.media_type()),
-    );
-    h.insert(
-        header::VARY,
-        HeaderValue::from_static("Accept, Accept-Encoding"),
-    );
-    if download
-        && let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
-    {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    Ok(respond(body, format.media_type(), attachment))
 }
 
 /// Chunks of a streamed body.
@@ -458,6 +467,8 @@ type Chunk = Result<Bytes, io::Error>;
 struct ChannelWriter {
     tx: tokio::sync::mpsc::Sender<Chunk>,
     buf: Vec<u8>,
+    /// A copy of what was sent, for the answer cache, while it is small enough to keep.
+    copy: Option<Vec<u8>>,
 }
 
 const CHUNK: usize = 64 * 1024;
@@ -476,6 +487,13 @@ impl Write for ChannelWriter {
             return Ok(());
         }
         let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
+        if let Some(copy) = &mut self.copy {
+            if copy.len() + chunk.len() <= MAX_ENTRY_BYTES {
+                copy.extend_from_slice(&chunk);
+            } else {
+                self.copy = None;
+            }
+        }
         self.tx
             .blocking_send(Ok(chunk))
             .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
@@ -501,7 +519,9 @@ impl Output {
 /// Runs `write` on a blocking thread. `write` first decides whether there is anything to send:
 /// `Ok(false)` without starting the output means no results, answered 404 before any byte is
 /// sent.
-async fn stream<F>(write: F) -> Result<Body, SdmxError>
+///
+/// With `keep`, a complete answer small enough is also put in the answer cache.
+async fn stream<F>(keep: Option<(Arc<AnswerCache>, Key)>, write: F) -> Result<Body, SdmxError>
 where
     F: FnOnce(&mut Output) -> io::Result<bool> + Send + 'static,
 {
@@ -512,13 +532,21 @@ where
             writer: ChannelWriter {
                 tx: tx.clone(),
                 buf: Vec::with_capacity(CHUNK),
+                copy: keep.is_some().then(Vec::new),
             },
             started: Some(started_tx),
         };
         match write(&mut out) {
             Ok(wrote) => {
-                if let Err(e) = out.writer.flush() {
-                    tracing::debug!("sdmx stream: {e}");
+                match out.writer.flush() {
+                    Err(e) => tracing::debug!("sdmx stream: {e}"),
+                    Ok(()) => {
+                        if let (true, Some((cache, key)), Some(copy)) =
+                            (wrote, keep, out.writer.copy.take())
+                        {
+                            cache.put(key, Bytes::from(copy));
+                        }
+                    }
                 }
                 wrote
             }
@@ -651,5 +679,5 @@ async fn availability_answer(
         ),
     }
     .map_err(internal)?;
-    Ok(answer(format.media_type(), body))
+    Ok(respond(Body::from(body), format.media_type(), None))
 }
