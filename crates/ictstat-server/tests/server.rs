@@ -566,7 +566,11 @@ async fn sdmx_vintages_map_onto_revisions() {
         let india = format!("/sdmx/data/DF_ICT/{}?endPeriod=2021", internet_key("356"));
         let csv = Some("application/vnd.sdmx.data+csv;version=2.0.0");
         let (_, _, before) = app.sdmx(&india, csv).await;
-        assert_eq!(app.sdmx(&india, csv).await.2, before, "the same answer twice");
+        assert_eq!(
+            app.sdmx(&india, csv).await.2,
+            before,
+            "the same answer twice"
+        );
         assert!(before.contains(",2021,46.3,"), "{before}");
         let revised = "indicator,area,period,value\nIT_USE_ii99,IND,2021,47.0\n";
         let (status, _) = app
@@ -575,7 +579,10 @@ async fn sdmx_vintages_map_onto_revisions() {
         assert_eq!(status, StatusCode::OK);
         let csv2 = Some("application/vnd.sdmx.data+csv;version=2.0.0");
         let (_, _, after) = app.sdmx(&india, csv2).await;
-        assert!(after.contains(",2021,47,") && !after.contains("46.3"), "{after}");
+        assert!(
+            after.contains(",2021,47,") && !after.contains("46.3"),
+            "{after}"
+        );
 
         // updatedAfter the first revision: only the revised value.
         let uri = format!(

@@ -1,253 +1,15 @@
-//! Parsing SDMX REST URLs of both grammars into [`Request`]s.
-//!
-//! The raw path and query string are parsed here rather than by the web framework because
-//! SDMX gives `+` two meanings: in the path it is a literal (REST 1.5's OR), in the query it
-//! is REST 2.x's AND (`c[TIME_PERIOD]=ge:2016+le:2021`), which form decoders turn into a
-//! space. pysdmx also percent-encodes `* + , : [ ]` everywhere, so each path segment is
-//! decoded after splitting on `/`.
+//! Data and availability queries of both grammars: flows, keys and parameters.
 
-use crate::error::{ErrorKind, SdmxError};
+use super::params::Params;
+use super::structure::references;
+use super::{too_many, version_v2};
+use crate::error::SdmxError;
 use crate::media::Api;
 use crate::model::{Dsd, OBS_VALUE, TIME_PERIOD};
 use crate::query::{
-    ArtefactType, AtObservation, AvailabilityMode, ComponentFilter, DataQuery, Detail, FlowSel,
-    KeyPattern, Op, References, Request, StructureDetail, StructureQuery, VersionSel,
+    AtObservation, AvailabilityMode, ComponentFilter, DataQuery, Detail, FlowSel, KeyPattern, Op,
+    Request, VersionSel,
 };
-
-/// Parses `path` (below the SDMX base, e.g. `data/DF_ICT/A..IT_USE_ii99`) and the raw query
-/// string.
-pub fn parse(path: &str, query: &str, dsd: &Dsd) -> Result<Request, SdmxError> {
-    let segments: Vec<String> = path
-        .trim_matches('/')
-        .split('/')
-        .map(percent_decode)
-        .collect::<Result<_, _>>()?;
-    // Trailing empty segments (pysdmx's trailing `/`) mean "default".
-    let mut segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    while segments.last() == Some(&"") {
-        segments.pop();
-    }
-    let params = Params::parse(query)?;
-    let Some((&resource, rest)) = segments.split_first() else {
-        return Err(SdmxError::syntax(
-            "empty SDMX path: start with structure/, data/, availability/ (REST 2.x) or a \
-             resource such as dataflow/, codelist/, data/, availableconstraint/ (REST 1.5)",
-        ));
-    };
-    match resource {
-        "structure" => structure_v2(rest, params),
-        "data" if rest.first().is_some_and(|c| is_context(c)) => data_v2(rest, params, dsd),
-        "data" => data_v1(rest, params, dsd),
-        "availability" => availability_v2(rest, params, dsd),
-        "availableconstraint" => availability_v1(rest, params, dsd),
-        "schema" | "metadata" | "registration" => Err(SdmxError::not_implemented(format!(
-            "{resource} queries are not implemented: ictstat serves structures, data and \
-             availability"
-        ))),
-        other => match artefact_type(other, Api::V1) {
-            Some(t) => structure_v1(t, rest, params),
-            None => Err(SdmxError::syntax(format!(
-                "`{other}` is not an SDMX REST resource"
-            ))),
-        },
-    }
-}
-
-fn is_context(s: &str) -> bool {
-    matches!(s, "dataflow" | "datastructure" | "provisionagreement" | "*")
-}
-
-/// The SDMX structure resource names of both grammars.
-fn artefact_type(name: &str, api: Api) -> Option<ArtefactType> {
-    Some(match name {
-        "datastructure" => ArtefactType::DataStructure,
-        "dataflow" => ArtefactType::Dataflow,
-        "codelist" => ArtefactType::Codelist,
-        "conceptscheme" => ArtefactType::ConceptScheme,
-        "structure" if api == Api::V1 => ArtefactType::Any,
-        "*" if api == Api::V2 => ArtefactType::Any,
-        "metadatastructure"
-        | "categoryscheme"
-        | "hierarchicalcodelist"
-        | "organisationscheme"
-        | "agencyscheme"
-        | "dataproviderscheme"
-        | "dataconsumerscheme"
-        | "organisationunitscheme"
-        | "metadataflow"
-        | "reportingtaxonomy"
-        | "provisionagreement"
-        | "structureset"
-        | "process"
-        | "categorisation"
-        | "contentconstraint"
-        | "actualconstraint"
-        | "allowedconstraint"
-        | "attachmentconstraint"
-        | "transformationscheme"
-        | "rulesetscheme"
-        | "userdefinedoperatorscheme"
-        | "customtypescheme"
-        | "namepersonalisationscheme"
-        | "vtlmappingscheme" => ArtefactType::Other(name.to_string()),
-        "hierarchy"
-        | "hierarchyassociation"
-        | "valuelist"
-        | "dataconstraint"
-        | "metadataconstraint"
-        | "metadataprovisionagreement"
-        | "structuremap"
-        | "representationmap"
-        | "conceptschememap"
-        | "categoryschememap"
-        | "organisationschememap"
-        | "reportingtaxonomymap"
-            if api == Api::V2 =>
-        {
-            ArtefactType::Other(name.to_string())
-        }
-        _ => return None,
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Structure queries
-// ---------------------------------------------------------------------------------------------
-
-fn structure_v1(
-    artefact: ArtefactType,
-    rest: &[&str],
-    mut p: Params,
-) -> Result<Request, SdmxError> {
-    too_many(
-        rest,
-        4,
-        "{resource}/{agencyID}/{resourceID}/{version}/{itemID}",
-    )?;
-    let list = |i: usize, all: &str| -> Vec<String> {
-        match rest.get(i) {
-            None => Vec::new(),
-            Some(s) if *s == all => Vec::new(),
-            Some(s) => s.split('+').map(str::to_string).collect(),
-        }
-    };
-    let versions = match rest.get(2) {
-        None | Some(&"latest") => VersionSel::Latest,
-        Some(&"all") => VersionSel::All,
-        Some(v) => VersionSel::Exact(v.split('+').map(str::to_string).collect()),
-    };
-    let query = StructureQuery {
-        artefact,
-        agencies: list(0, "all"),
-        ids: list(1, "all"),
-        versions,
-        items: list(3, "all"),
-        detail: structure_detail(p.take("detail"))?,
-        references: references(p.take("references"), Api::V1)?,
-    };
-    let format = p.take("format");
-    p.finish(&["detail", "references", "format"])?;
-    Ok(Request::Structure {
-        api: Api::V1,
-        query,
-        format,
-    })
-}
-
-fn structure_v2(rest: &[&str], mut p: Params) -> Result<Request, SdmxError> {
-    too_many(
-        rest,
-        5,
-        "structure/{artefactType}/{agencyID}/{resourceID}/{version}/{itemID}",
-    )?;
-    let artefact = match rest.first() {
-        None => ArtefactType::Any,
-        Some(t) => artefact_type(t, Api::V2)
-            .ok_or_else(|| SdmxError::syntax(format!("`{t}` is not an SDMX structure type")))?,
-    };
-    let list = |i: usize| -> Vec<String> {
-        match rest.get(i) {
-            None | Some(&"*") => Vec::new(),
-            Some(s) => s.split(',').map(str::to_string).collect(),
-        }
-    };
-    let versions = version_v2(rest.get(3).copied());
-    let query = StructureQuery {
-        artefact,
-        agencies: list(1),
-        ids: list(2),
-        versions,
-        items: list(4),
-        detail: structure_detail(p.take("detail"))?,
-        references: references(p.take("references"), Api::V2)?,
-    };
-    let format = p.take("format");
-    if p.take("asOf").is_some() {
-        return Err(SdmxError::not_implemented(
-            "asOf on structure queries: ictstat publishes one version of each structure",
-        ));
-    }
-    p.finish(&["detail", "references", "format", "asOf"])?;
-    Ok(Request::Structure {
-        api: Api::V2,
-        query,
-        format,
-    })
-}
-
-/// REST 2.x version selectors: `~` and `+` (latest), `*` (all), semantic-version wildcards
-/// (which, with one version per artefact, select it), or a list.
-fn version_v2(v: Option<&str>) -> VersionSel {
-    match v {
-        None | Some("~") | Some("+") | Some("latest") => VersionSel::Latest,
-        Some("*") => VersionSel::All,
-        Some(v) if v.contains(['+', '~', '*']) => VersionSel::Latest,
-        Some(v) => VersionSel::Exact(v.split(',').map(str::to_string).collect()),
-    }
-}
-
-fn structure_detail(v: Option<String>) -> Result<StructureDetail, SdmxError> {
-    Ok(match v.as_deref() {
-        None | Some("full") => StructureDetail::Full,
-        Some("allstubs") => StructureDetail::AllStubs,
-        Some("referencestubs") => StructureDetail::ReferenceStubs,
-        Some("referencepartial") => StructureDetail::ReferencePartial,
-        Some("allcompletestubs") => StructureDetail::AllCompleteStubs,
-        Some("referencecompletestubs") => StructureDetail::ReferenceCompleteStubs,
-        Some("raw") => StructureDetail::Full,
-        Some(other) => {
-            return Err(SdmxError::syntax(format!(
-                "detail `{other}` is not one of full, allstubs, referencestubs, \
-                 referencepartial, allcompletestubs, referencecompletestubs, raw"
-            )));
-        }
-    })
-}
-
-fn references(v: Option<String>, api: Api) -> Result<References, SdmxError> {
-    Ok(match v.as_deref() {
-        None | Some("none") => References::None,
-        Some("parents") => References::Parents,
-        Some("parentsandsiblings") => References::ParentsAndSiblings,
-        Some("children") => References::Children,
-        Some("descendants") => References::Descendants,
-        Some("ancestors") => References::Ancestors,
-        Some("all") => References::All,
-        Some(t) => match artefact_type(t, api) {
-            Some(t) => References::Type(t),
-            None => {
-                return Err(SdmxError::syntax(format!(
-                    "references `{t}` is not none, parents, parentsandsiblings, children, \
-                     descendants, ancestors, all or an artefact type"
-                )));
-            }
-        },
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Data and availability queries
-// ---------------------------------------------------------------------------------------------
 
 const DATA_PARAMS: [&str; 14] = [
     "startPeriod",
@@ -266,7 +28,7 @@ const DATA_PARAMS: [&str; 14] = [
     "references",
 ];
 
-fn data_v1(rest: &[&str], p: Params, dsd: &Dsd) -> Result<Request, SdmxError> {
+pub(super) fn data_v1(rest: &[&str], p: Params, dsd: &Dsd) -> Result<Request, SdmxError> {
     too_many(rest, 3, "data/{flowRef}/{key}/{providerRef}")?;
     let flow = flow_ref(rest.first().copied())?;
     let keys = key_v1(rest.get(1).copied(), dsd)?;
@@ -279,7 +41,7 @@ fn data_v1(rest: &[&str], p: Params, dsd: &Dsd) -> Result<Request, SdmxError> {
     })
 }
 
-fn data_v2(rest: &[&str], p: Params, dsd: &Dsd) -> Result<Request, SdmxError> {
+pub(super) fn data_v2(rest: &[&str], p: Params, dsd: &Dsd) -> Result<Request, SdmxError> {
     too_many(
         rest,
         5,
@@ -295,7 +57,7 @@ fn data_v2(rest: &[&str], p: Params, dsd: &Dsd) -> Result<Request, SdmxError> {
     })
 }
 
-fn availability_v1(rest: &[&str], p: Params, dsd: &Dsd) -> Result<Request, SdmxError> {
+pub(super) fn availability_v1(rest: &[&str], p: Params, dsd: &Dsd) -> Result<Request, SdmxError> {
     too_many(
         rest,
         4,
@@ -307,7 +69,7 @@ fn availability_v1(rest: &[&str], p: Params, dsd: &Dsd) -> Result<Request, SdmxE
     availability(flow, keys, rest.get(3).copied(), p, dsd, Api::V1)
 }
 
-fn availability_v2(rest: &[&str], p: Params, dsd: &Dsd) -> Result<Request, SdmxError> {
+pub(super) fn availability_v2(rest: &[&str], p: Params, dsd: &Dsd) -> Result<Request, SdmxError> {
     too_many(
         rest,
         6,
@@ -706,102 +468,5 @@ fn operator(s: &str) -> Option<Op> {
         "sw" => Op::Sw,
         "ew" => Op::Ew,
         _ => return None,
-    })
-}
-
-fn too_many(rest: &[&str], max: usize, grammar: &str) -> Result<(), SdmxError> {
-    if rest.len() > max {
-        Err(SdmxError::syntax(format!(
-            "too many path segments: the grammar is {grammar}"
-        )))
-    } else {
-        Ok(())
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Query string
-// ---------------------------------------------------------------------------------------------
-
-/// Query parameters, decoded without turning `+` into a space.
-struct Params(Vec<(String, String)>);
-
-impl Params {
-    fn parse(query: &str) -> Result<Params, SdmxError> {
-        let mut out: Vec<(String, String)> = Vec::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let (k, v) = (percent_decode(k)?, percent_decode(v)?);
-            if out.iter().any(|(seen, _)| *seen == k) {
-                return Err(SdmxError::syntax(format!("parameter `{k}` is given twice")));
-            }
-            out.push((k, v));
-        }
-        Ok(Params(out))
-    }
-
-    fn take(&mut self, name: &str) -> Option<String> {
-        let i = self.0.iter().position(|(k, _)| k == name)?;
-        Some(self.0.remove(i).1)
-    }
-
-    /// Removes and returns the `c[COMPONENT]` filters.
-    fn take_filters(&mut self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        self.0.retain(
-            |(k, v)| match k.strip_prefix("c[").and_then(|r| r.strip_suffix(']')) {
-                Some(component) => {
-                    out.push((component.to_string(), v.clone()));
-                    false
-                }
-                None => true,
-            },
-        );
-        out
-    }
-
-    /// Fails on any parameter not taken: a misspelt `startperiod` silently ignored would
-    /// return the wrong data.
-    fn finish(self, known: &[&str]) -> Result<(), SdmxError> {
-        match self.0.first() {
-            None => Ok(()),
-            Some((k, _)) if known.contains(&k.as_str()) => Err(SdmxError::syntax(format!(
-                "parameter `{k}` does not apply to this query"
-            ))),
-            Some((k, _)) => Err(SdmxError::syntax(format!(
-                "unknown parameter `{k}`; this query takes {}",
-                known.join(", ")
-            ))),
-        }
-    }
-}
-
-/// Percent-decodes one path segment or query component (UTF-8).
-fn percent_decode(s: &str) -> Result<String, SdmxError> {
-    if !s.contains('%') {
-        return Ok(s.to_string());
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| SdmxError::syntax(format!("bad percent-encoding in `{s}`")))?;
-            out.push(hex);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| {
-        SdmxError::new(
-            ErrorKind::Syntax,
-            format!("`{s}` does not decode to UTF-8 text"),
-        )
     })
 }
