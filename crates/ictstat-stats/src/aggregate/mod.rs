@@ -1,0 +1,1 @@
+//! Regional and group aggregates with their coverage.

@@ -1,0 +1,1 @@
+//! Progress toward targets: several published methods behind one interface.

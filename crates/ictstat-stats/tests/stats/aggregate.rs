@@ -1,0 +1,1 @@
+//! Aggregates against hand-worked cases and published regional figures.

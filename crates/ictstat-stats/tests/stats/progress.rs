@@ -1,0 +1,1 @@
+//! Progress methods against hand-worked cases from their published formulas.
