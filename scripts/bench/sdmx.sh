@@ -36,7 +36,13 @@ url="http://127.0.0.1:$port$query"
 curl -sf -H "Accept: $csv2" "$url" -o "$dir/www/series.csv"
 echo "## one series (IT_USE_ii99), all areas and years, SDMX-CSV 2.0: $(($(wc -l < "$dir/www/series.csv") - 1)) observations, $(wc -c < "$dir/www/series.csv") bytes"
 
-echo "### latency, 1 connection, 10 s"
+echo "### first (uncached) answer of each bundled series, all areas and years (curl time_total)"
+for series in IT_USE_ii99 IT_NET_BBND IT_CEL_SETS_P2 IT_CEL_SETS IT_MLT_MAIN_P2 SP_POP_TOTL; do
+    code=$(curl -s -o /dev/null -w '%{http_code} %{size_download} %{time_total}' -H "Accept: $csv2" \
+        "http://127.0.0.1:$port/sdmx/data/DF_ICT/A.G.$series$(printf '.%.0s' {1..12})")
+    echo "$series: status, bytes, seconds: $code"
+done
+echo "### latency of the repeated query (answer cache), 1 connection, 10 s"
 wrk -t1 -c1 -d10s --latency -H "Accept: $csv2" "$url" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 
 cat > "$dir/nginx.conf" <<EOF
@@ -66,6 +72,7 @@ echo "ictstat: $ours requests/s; nginx: $peer requests/s; ratio ictstat/nginx: $
 dump() { # $1 label; full dump of DF_ICT as SDMX-CSV 2.0, with the server's memory around it
     local before after bytes secs
     before=$(rss_kib $pid)
+    echo 5 > "/proc/$pid/clear_refs"  # reset the peak (VmHWM) to the current RSS
     read -r bytes secs < <(curl -s -H "Accept: $csv2" -o "$dir/dump.csv" -w '%{size_download} %{time_total}\n' "http://127.0.0.1:$port/sdmx/data/DF_ICT")
     after=$(hwm_kib $pid)
     cp "$dir/dump.csv" "$dir/www/dump.csv"
