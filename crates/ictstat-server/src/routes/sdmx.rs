@@ -49,7 +49,14 @@ pub async fn handle(State(state): State<AppState>, uri: Uri, headers: HeaderMap)
         Err(e) => (api_guess, Err(e)),
         Ok(Request::Structure { api, query, format }) => (
             api,
-            structure_answer(&state, api, &query, accept.as_deref(), format.as_deref()),
+            structure_answer(
+                &state,
+                api,
+                &query,
+                &uri,
+                accept.as_deref(),
+                format.as_deref(),
+            ),
         ),
         Ok(Request::Data { api, query }) => (
             api,
@@ -152,10 +159,20 @@ fn structure_answer(
     state: &AppState,
     api: Api,
     query: &StructureQuery,
+    uri: &Uri,
     accept: Option<&str>,
     format: Option<&str>,
 ) -> Result<Response, SdmxError> {
     let format = negotiate_structure(accept, format, api)?;
+    // Structures do not change while the server runs: one cache generation for all of them.
+    let key = Key {
+        revision: STRUCTURES,
+        uri: uri.to_string(),
+        media_type: format.media_type(),
+    };
+    if let Some(body) = state.answers.get(&key) {
+        return Ok(respond(Body::from(body), format.media_type(), None));
+    }
     let registry = &state.sdmx;
     let selection = structure::select(registry, query).map_err(|_| {
         SdmxError::no_results(format!(
@@ -183,8 +200,13 @@ fn structure_answer(
         }
     }
     .map_err(internal)?;
+    let body = Bytes::from(body);
+    state.answers.put(key, body.clone());
     Ok(respond(Body::from(body), format.media_type(), None))
 }
+
+/// The cache generation of structure answers (data revisions are never negative).
+const STRUCTURES: i64 = -1;
 
 // ---------------------------------------------------------------------------------------------
 // Data
