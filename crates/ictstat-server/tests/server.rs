@@ -727,3 +727,102 @@ async fn sdmx_structures_availability_and_errors() {
     }
     scratch.finish().await.unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+/// The population-weighted mean of Internet use for Southern Africa (018: Botswana, Eswatini,
+/// Lesotho, Namibia, South Africa) in 2015, recomputed here from the observations the API
+/// serves, equals the aggregate; coverage says what it rests on.
+#[tokio::test]
+async fn aggregates_are_weighted_means_with_coverage() {
+    let (apps, scratch) = apps("aggregates", true).await;
+    for app in apps {
+        let (status, body) = app
+            .get("/api/v1/aggregates?indicator=17.8.1&group=018&start=2015&end=2015")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let agg = &body["data"][0];
+        assert_eq!(
+            (agg["group"].as_str(), agg["year"].as_i64()),
+            (Some("018"), Some(2015))
+        );
+        let members = ["072", "748", "426", "516", "710"];
+        let (_, use_) = app
+            .get("/api/v1/observations?indicator=IT_USE_ii99&group=018&start=2015&end=2015")
+            .await;
+        let (_, pop) = app
+            .get("/api/v1/observations?indicator=SP_POP_TOTL&group=018&start=2015&end=2015")
+            .await;
+        let value_of = |page: &Value, area: &str| {
+            page["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["area"] == area)
+                .and_then(|r| r["value"].as_f64())
+        };
+        let (mut num, mut den, mut covered, mut total) = (0.0, 0.0, 0.0, 0.0);
+        for m in members {
+            let p = value_of(&pop, m).expect("population of every member");
+            total += p;
+            if let Some(v) = value_of(&use_, m) {
+                num += v * p;
+                den += p;
+                covered += p;
+            }
+        }
+        let value = agg["aggregate"]["value"].as_f64().unwrap();
+        assert!((value - num / den).abs() < 1e-9, "{value} vs {}", num / den);
+        let coverage = &agg["aggregate"]["coverage"];
+        assert_eq!(coverage["members"], 5);
+        assert!(
+            (coverage["weight_share"].as_f64().unwrap() - covered / total).abs() < 1e-12,
+            "{coverage}"
+        );
+        assert_eq!(
+            body["spec"]["coverage"]["min_weight_share"].as_f64(),
+            Some(2.0 / 3.0)
+        );
+
+        // A rule no group can meet: listed with its coverage, no value.
+        let (_, strict) = app
+            .get("/api/v1/aggregates?indicator=IT_USE_ii99&group=001&start=2015&end=2015&min_countries=1000")
+            .await;
+        assert_eq!(strict["data"][0]["aggregate"]["passed"], false);
+        assert!(strict["data"][0]["aggregate"]["value"].is_null());
+        // Every group, every year: coverage is a share.
+        let (_, all) = app.get("/api/v1/aggregates?indicator=IT_NET_BBND").await;
+        let rows = all["data"].as_array().unwrap();
+        assert!(rows.len() > 500, "{}", rows.len());
+        assert!(rows.iter().all(|r| {
+            let s = r["aggregate"]["coverage"]["weight_share"]
+                .as_f64()
+                .unwrap_or(0.0);
+            (0.0..=1.0).contains(&s)
+        }));
+        for (uri, says) in [
+            ("/api/v1/aggregates?indicator=NOPE", "unknown indicator"),
+            (
+                "/api/v1/aggregates?indicator=IT_USE_ii99&group=404",
+                "unknown group",
+            ),
+            (
+                "/api/v1/aggregates?indicator=IT_USE_ii99&min_coverage=2",
+                "min_coverage",
+            ),
+            (
+                "/api/v1/aggregates?indicator=IT_USE_ii99&gap_fill=guess",
+                "gap_fill",
+            ),
+        ] {
+            let (status, err) = app.get(uri).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+            assert!(
+                err["message"].as_str().unwrap().contains(says),
+                "{uri}: {err}"
+            );
+        }
+    }
+    scratch.finish().await.unwrap();
+}

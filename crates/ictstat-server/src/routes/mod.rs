@@ -1,6 +1,7 @@
 //! The `/api/v1` router and its OpenAPI document, built from the same handler list so that
 //! the document cannot drift from the routes.
 
+mod aggregates;
 mod answer_cache;
 mod auth;
 mod catalog;
@@ -10,6 +11,7 @@ mod observations;
 mod params;
 mod sdmx;
 
+pub use aggregates::AggregateParams;
 pub use answer_cache::AnswerCache;
 pub use params::ObservationParams;
 pub use sdmx::data_row as sdmx_data_row;
@@ -40,6 +42,7 @@ use crate::state::AppState;
     tags(
         (name = "catalogue", description = "Indicators, frameworks, targets and areas"),
         (name = "data", description = "Observations, their history and availability"),
+        (name = "statistics", description = "Aggregates and progress computed from the data"),
         (name = "imports", description = "Loading files (administrator token)")
     )
 )]
@@ -72,6 +75,7 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(observations::observation_history))
         .routes(routes!(observations::availability))
         .routes(routes!(observations::list_revisions))
+        .routes(routes!(aggregates::list_aggregates))
         .routes(routes!(imports::create_import))
         // Only imports have bodies; this bounds them.
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes))
