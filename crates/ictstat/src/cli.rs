@@ -47,6 +47,9 @@ pub enum Command {
         after_help = "Examples:\n  ictstat export --indicator IT_USE_ii99 -o internet.csv\n  ictstat export --indicator 17.8.1 --area KEN,UGA --start 2010 --format xlsx -o east-africa.xlsx\n  ictstat export --indicator IT_USE_ii99 --as-of 3 --format json"
     )]
     Export(ExportArgs),
+    /// Compute statistics from the data of an existing database.
+    #[command(subcommand)]
+    Compute(ComputeCommand),
     /// List the catalogue's indicators.
     #[command(
         after_help = "Examples:\n  ictstat indicators\n  ictstat indicators --framework SDG_ICT\n  ictstat indicators --search broadband"
@@ -154,6 +157,44 @@ pub struct ExportArgs {
     /// Output file (standard output when absent; required for xlsx).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum ComputeCommand {
+    /// Group aggregates of an indicator with their coverage (as GET /api/v1/aggregates).
+    #[command(
+        after_help = "Examples:\n  ictstat compute aggregates --indicator 17.8.1 --group 001,199 --start 2015\n  ictstat compute aggregates --indicator IT_NET_BBND --min-coverage 0.9 --gap-fill interpolate --format json"
+    )]
+    Aggregates(AggregateArgs),
+}
+
+#[derive(Args)]
+pub struct AggregateArgs {
+    /// Indicator code or alias.
+    #[arg(long)]
+    pub indicator: String,
+    /// Groups, comma-separated (all groups when absent).
+    #[arg(long)]
+    pub group: Option<String>,
+    #[arg(long)]
+    pub start: Option<i32>,
+    #[arg(long)]
+    pub end: Option<i32>,
+    /// Least share of a group's population with data (0–1, default 2/3).
+    #[arg(long)]
+    pub min_coverage: Option<f64>,
+    /// Least number of countries with data (default 1).
+    #[arg(long)]
+    pub min_countries: Option<usize>,
+    /// none, carry-forward or interpolate.
+    #[arg(long)]
+    pub gap_fill: Option<String>,
+    /// Most years a filled gap may span (default 3).
+    #[arg(long)]
+    pub gap_years: Option<u32>,
+    /// csv or json.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
 }
 
 #[derive(Args)]

@@ -4,6 +4,7 @@
 //! validation errors and nothing was written.
 
 mod cli;
+mod compute;
 mod export;
 mod import;
 mod list;
@@ -64,6 +65,9 @@ fn main() -> ExitCode {
             Command::Import(args) => import::run(&cli.database_url, args).await,
             Command::Validate(args) => import::validate(args).await,
             Command::Export(args) => export::run(&cli.database_url, args).await,
+            Command::Compute(cli::ComputeCommand::Aggregates(args)) => {
+                compute::aggregates(&cli.database_url, args).await
+            }
             Command::Indicators(args) => list::indicators(args),
             Command::Areas(args) => list::areas(args),
             Command::TokenHash => list::token_hash(),

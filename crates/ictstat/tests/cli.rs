@@ -359,6 +359,41 @@ async fn every_sdmx_export_imports_back_unchanged() {
         assert_eq!(report["report"]["warnings"], 0, "{format}: {report}");
     }
     assert_eq!(counts(&url).await.0, observations);
+
+    // The World aggregate of Internet use, on the command line as in the API.
+    let out = run(
+        &[
+            "compute",
+            "aggregates",
+            "--indicator",
+            "17.8.1",
+            "--group",
+            "001",
+            "--start",
+            "2020",
+            "--end",
+            "2020",
+        ],
+        &url,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "group,group_name,year,value,estimated,population_share,countries_with_data,members,passed"
+        )
+    );
+    let world: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(world[..3], ["001", "\"World\"", "2020"]);
+    let value: f64 = world[3].parse().unwrap();
+    assert!((40.0..80.0).contains(&value), "{text}");
+    assert_eq!(world[8], "true");
 }
 
 /// The real Tajikistan SDG message (SDMX-ML 2.0 generic): its non-ICT series are refused by
@@ -431,8 +466,12 @@ fn every_command_has_help_and_bad_usage_exits_2() {
         "indicators",
         "areas",
         "token-hash",
+        "compute aggregates",
     ] {
-        let out = ictstat().args([cmd, "--help"]).output().unwrap();
+        let out = ictstat()
+            .args(cmd.split(' ').chain(["--help"]))
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{cmd} --help");
     }
     let out = ictstat().args(["import"]).output().unwrap();
@@ -443,6 +482,15 @@ fn every_command_has_help_and_bad_usage_exits_2() {
         &["indicators", "--framework", "NOPE"],
         &["areas", "--kind", "planet"],
         &["export", "--breakdown", "colour=red"],
+        &["compute", "aggregates", "--indicator", "NOPE"],
+        &[
+            "compute",
+            "aggregates",
+            "--indicator",
+            "17.8.1",
+            "--gap-fill",
+            "guess",
+        ],
     ] {
         let out = ictstat().args(args).output().unwrap();
         assert_eq!(
