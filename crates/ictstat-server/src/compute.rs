@@ -1,14 +1,19 @@
-//! The statistics engine over the current data: what the API and `ictstat compute` share.
+//! The statistics engine over the current data: what the API and `ictstat compute` share:
+//! group aggregates and progress toward targets.
 //!
 //! Aggregates are computed from the read model on request rather than stored: every group ×
 //! year of an indicator takes milliseconds (all of the bundled data, well under a second; see
 //! BENCHMARKS.md), so they are always those of the current revision, recomputed by the import
 //! that changed their inputs, with no second copy of the data to keep in step.
 
-use ictstat_core::{Catalog, Indicator};
+use ictstat_core::{Catalog, Indicator, Target};
 use ictstat_stats::aggregate::{
     CoverageRule, GapFill, Group, GroupYear, MethodRule, SeriesIndex, Spec, Weight, aggregate_all,
     catalog_groups,
+};
+use ictstat_stats::progress::distance::{Distance, distance_to, spec_for_target};
+use ictstat_stats::progress::{
+    Assessment, Direction, Method, Point, ProgressError, SeriesSpec, assess_all,
 };
 use ictstat_store::Snapshot;
 use serde::Serialize;
@@ -105,6 +110,188 @@ pub fn aggregates<'a>(
         indicator: &indicator.code,
         revision: snapshot.revision,
         spec,
+        data,
+    })
+}
+
+/// What to assess; `None`s and empty lists take the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct ProgressRequest {
+    /// Countries and groups; every country with data when empty.
+    pub areas: Vec<String>,
+    /// Methods with their options; all when empty.
+    pub methods: Vec<Method>,
+    /// A catalogue target id; else each area's own target for the indicator, else the one for
+    /// every country, else none.
+    pub target: Option<String>,
+    pub base_year: Option<i32>,
+    /// Without a target, the direction the indicator should move (default: increase).
+    pub direction: Option<Direction>,
+}
+
+/// The progress of one area.
+#[derive(Debug, Serialize)]
+pub struct AreaProgress<'a> {
+    pub area: &'a str,
+    pub area_name: &'a str,
+    /// Whether the points are the area's own values or a group's aggregates.
+    pub aggregated: bool,
+    pub points: usize,
+    pub latest: Option<Point>,
+    pub target: Option<&'a Target>,
+    pub spec: SeriesSpec,
+    pub distance: Option<Distance>,
+    pub assessments: Vec<Assessment>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Progress<'a> {
+    pub indicator: &'a str,
+    pub revision: i64,
+    pub data: Vec<AreaProgress<'a>>,
+}
+
+/// Why progress cannot be assessed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProgressRequestError {
+    #[error("unknown target `{0}`")]
+    UnknownTarget(String),
+    #[error("target {target} is for {target_indicator}, not {indicator}")]
+    OtherIndicator {
+        target: String,
+        target_indicator: String,
+        indicator: String,
+    },
+    #[error(transparent)]
+    Target(#[from] ProgressError),
+    #[error(transparent)]
+    Aggregate(#[from] AggregateError),
+}
+
+/// The target that applies to `area`: the requested one, else the area's own, else the one
+/// for every country (confirmed ones first).
+fn target_for<'a>(
+    catalog: &'a Catalog,
+    indicator: &str,
+    area: &str,
+    requested: Option<&'a Target>,
+) -> Option<&'a Target> {
+    if requested.is_some() {
+        return requested;
+    }
+    let mut candidates: Vec<&Target> = catalog
+        .targets
+        .iter()
+        .filter(|t| t.indicator.as_deref() == Some(indicator) && t.value.is_some())
+        .filter(|t| t.area.as_deref().is_none_or(|a| a == area))
+        .collect();
+    candidates.sort_by_key(|t| (t.area.is_none(), !t.confirmed));
+    candidates.into_iter().next()
+}
+
+/// Progress of `indicator` for each requested area, by each requested method.
+pub fn progress<'a>(
+    snapshot: &'a Snapshot,
+    catalog: &'a Catalog,
+    indicator: &'a Indicator,
+    request: &ProgressRequest,
+) -> Result<Progress<'a>, ProgressRequestError> {
+    let requested = match &request.target {
+        None => None,
+        Some(id) => {
+            let t = catalog
+                .targets
+                .iter()
+                .find(|t| t.id.eq_ignore_ascii_case(id))
+                .ok_or_else(|| ProgressRequestError::UnknownTarget(id.clone()))?;
+            if t.indicator.as_deref() != Some(indicator.code.as_str()) {
+                return Err(ProgressRequestError::OtherIndicator {
+                    target: t.id.clone(),
+                    target_indicator: t.indicator.clone().unwrap_or_else(|| "no series".into()),
+                    indicator: indicator.code.clone(),
+                });
+            }
+            Some(t)
+        }
+    };
+    let values = annual_totals(snapshot, &indicator.code);
+    let areas: Vec<&'a str> = if request.areas.is_empty() {
+        let mut with_data: Vec<&str> = snapshot
+            .indicator_rows(&indicator.code)
+            .iter()
+            .filter(|r| catalog.area(&r.area).is_some_and(|a| !a.kind.is_group()))
+            .map(|r| r.area.as_str())
+            .collect();
+        with_data.dedup();
+        with_data
+    } else {
+        request
+            .areas
+            .iter()
+            .filter_map(|a| catalog.area(a).map(|x| x.code.as_str()))
+            .collect()
+    };
+    let methods = if request.methods.is_empty() {
+        Method::all().to_vec()
+    } else {
+        request.methods.clone()
+    };
+    let mut data = Vec::with_capacity(areas.len());
+    for area in areas {
+        let Some(info) = catalog.area(area) else {
+            continue;
+        };
+        let aggregated = info.kind.is_group();
+        let points: Vec<Point> = if aggregated {
+            let agg = aggregates(
+                snapshot,
+                catalog,
+                indicator,
+                &AggregateRequest {
+                    groups: vec![area.to_string()],
+                    ..AggregateRequest::default()
+                },
+            )?;
+            agg.data
+                .iter()
+                .filter_map(|g| g.aggregate.value.map(|v| Point::new(g.year, v)))
+                .collect()
+        } else {
+            values
+                .series(area)
+                .iter()
+                .map(|&(year, value)| Point::new(year, value))
+                .collect()
+        };
+        let target = target_for(catalog, &indicator.code, area, requested);
+        let mut spec = match target {
+            Some(t) => spec_for_target(t)?,
+            None => SeriesSpec::new(request.direction.unwrap_or(Direction::Increase)),
+        };
+        if let Some(base) = request.base_year {
+            spec = spec.with_base_year(base);
+        }
+        let latest = points.iter().max_by_key(|p| p.year).copied();
+        let distance = match (latest, target) {
+            (Some(l), Some(t)) => Some(distance_to(l, t)?),
+            _ => None,
+        };
+        let assessments = assess_all(&points, &spec, &methods)?;
+        data.push(AreaProgress {
+            area: &info.code,
+            area_name: &info.name,
+            aggregated,
+            points: points.len(),
+            latest,
+            target,
+            spec,
+            distance,
+            assessments,
+        });
+    }
+    Ok(Progress {
+        indicator: &indicator.code,
+        revision: snapshot.revision,
         data,
     })
 }

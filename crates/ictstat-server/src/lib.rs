@@ -11,7 +11,7 @@ mod routes;
 mod state;
 
 pub use error::ApiError;
-pub use routes::{AggregateParams, ObservationParams, router, sdmx_data_row};
+pub use routes::{AggregateParams, ObservationParams, ProgressParams, router, sdmx_data_row};
 pub use state::{AppState, ServerConfig, parse_sha256_hex, sha256_hex};
 
 /// Serves the API on `listener` until the process is stopped, refreshing the read model when

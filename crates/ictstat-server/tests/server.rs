@@ -826,3 +826,86 @@ async fn aggregates_are_weighted_means_with_coverage() {
     }
     scratch.finish().await.unwrap();
 }
+
+/// Kenya's progress toward the universal-connectivity target, recomputed here from the
+/// observations the API serves: the distance to 100% and Open SDG's observed growth rate
+/// (compound annual growth from 2015 to the latest year).
+#[tokio::test]
+async fn progress_rests_on_the_served_observations() {
+    let (apps, scratch) = apps("progress", true).await;
+    for app in apps {
+        let (status, body) = app
+            .get("/api/v1/progress?indicator=17.8.1&area=KEN,001&target=UMC2030_INDIVIDUALS")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let kenya = &body["data"][0];
+        assert_eq!(kenya["area"], "404");
+        let (_, obs) = app
+            .get("/api/v1/observations?indicator=IT_USE_ii99&area=KEN&start=2015")
+            .await;
+        let rows = values(&obs);
+        let (base, latest) = (rows.first().unwrap(), rows.last().unwrap());
+        assert_eq!(base.1, "2015");
+        assert_eq!(kenya["latest"]["value"].as_f64(), Some(latest.2));
+        assert!((kenya["distance"]["gap"].as_f64().unwrap() - (100.0 - latest.2)).abs() < 1e-9);
+        let years: f64 = latest.1.parse::<f64>().unwrap() - 2015.0;
+        let cagr = (latest.2 / base.2).powf(1.0 / years) - 1.0;
+        let open_sdg = kenya["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["method"] == "open_sdg")
+            .unwrap();
+        assert!((open_sdg["cagr_observed"].as_f64().unwrap() - cagr).abs() < 1e-12);
+        let methods: Vec<&str> = kenya["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["method"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            methods,
+            [
+                "open_sdg",
+                "unsd_2022",
+                "unsd_2023",
+                "escap_csi",
+                "escap_api"
+            ]
+        );
+        // A group's progress is that of its aggregates.
+        let world = &body["data"][1];
+        assert_eq!(
+            (world["area"].as_str(), world["aggregated"].as_bool()),
+            (Some("001"), Some(true))
+        );
+        assert!(world["points"].as_u64().unwrap() > 10);
+
+        for (uri, says) in [
+            (
+                "/api/v1/progress?indicator=17.8.1&method=guess",
+                "method `guess`",
+            ),
+            (
+                "/api/v1/progress?indicator=17.8.1&target=NOPE",
+                "unknown target",
+            ),
+            (
+                "/api/v1/progress?indicator=IT_NET_BBND&target=UMC2030_INDIVIDUALS",
+                "is for IT_USE_ii99",
+            ),
+            (
+                "/api/v1/progress?indicator=17.8.1&direction=up",
+                "direction",
+            ),
+        ] {
+            let (status, err) = app.get(uri).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+            assert!(
+                err["message"].as_str().unwrap().contains(says),
+                "{uri}: {err}"
+            );
+        }
+    }
+    scratch.finish().await.unwrap();
+}

@@ -166,6 +166,35 @@ pub enum ComputeCommand {
         after_help = "Examples:\n  ictstat compute aggregates --indicator 17.8.1 --group 001,199 --start 2015\n  ictstat compute aggregates --indicator IT_NET_BBND --min-coverage 0.9 --gap-fill interpolate --format json"
     )]
     Aggregates(AggregateArgs),
+    /// Progress toward targets by several methods side by side (as GET /api/v1/progress).
+    #[command(
+        after_help = "Examples:\n  ictstat compute progress --indicator 17.8.1 --area KEN,001\n  ictstat compute progress --indicator 17.8.1 --method open_sdg --target UMC2030_INDIVIDUALS --format json"
+    )]
+    Progress(ProgressArgs),
+}
+
+#[derive(Args)]
+pub struct ProgressArgs {
+    /// Indicator code or alias.
+    #[arg(long)]
+    pub indicator: String,
+    /// Countries and groups, comma-separated (every country with data when absent).
+    #[arg(long)]
+    pub area: Option<String>,
+    /// open_sdg, unsd_2022, unsd_2023, escap_csi, escap_api (default: all).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// A catalogue target id.
+    #[arg(long)]
+    pub target: Option<String>,
+    #[arg(long)]
+    pub base_year: Option<i32>,
+    /// Without a target: increase (default) or decrease.
+    #[arg(long)]
+    pub direction: Option<String>,
+    /// csv or json.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
 }
 
 #[derive(Args)]

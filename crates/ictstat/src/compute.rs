@@ -1,83 +1,192 @@
-//! `ictstat compute`: the statistics of the API on the command line.
+//! `ictstat compute`: the statistics of the API on the command line, from the same code.
 
 use std::io::Write;
+use std::sync::Arc;
 
-use ictstat_server::AggregateParams;
-use ictstat_server::compute::aggregates as compute_aggregates;
-use ictstat_store::ReadModel;
+use ictstat_core::{Catalog, Indicator};
+use ictstat_server::compute::{aggregates as compute_aggregates, progress as compute_progress};
+use ictstat_server::{AggregateParams, ProgressParams};
+use ictstat_store::{ReadModel, Snapshot};
+use serde::Serialize;
 
-use crate::cli::AggregateArgs;
+use crate::cli::{AggregateArgs, ProgressArgs};
 
-pub async fn aggregates(database_url: &str, args: AggregateArgs) -> anyhow::Result<u8> {
-    if !["csv", "json"].contains(&args.format.as_str()) {
-        crate::usage!("--format must be csv or json, not `{}`", args.format);
+/// The catalogue, the current data of an existing database, and the indicator asked for.
+struct Inputs {
+    catalog: Catalog,
+    snapshot: Arc<Snapshot>,
+    indicator: String,
+}
+
+impl Inputs {
+    fn indicator(&self) -> &Indicator {
+        self.catalog
+            .indicator(&self.indicator)
+            .expect("the code was resolved from this catalogue")
     }
-    let (catalog, request, indicator) = {
-        let catalog = ictstat_core::Catalog::embedded()?;
-        let params = AggregateParams {
-            indicator: args.indicator.clone(),
-            group: args.group,
-            start: args.start,
-            end: args.end,
-            min_coverage: args.min_coverage,
-            min_countries: args.min_countries,
-            gap_fill: args.gap_fill,
-            gap_years: args.gap_years,
-        };
-        let request = match params.to_request(&catalog) {
-            Ok(r) => r,
-            Err(e) => crate::usage!("{}", e.message),
-        };
-        let Some(code) = catalog.indicator(&args.indicator).map(|i| i.code.clone()) else {
-            crate::usage!("unknown indicator `{}`", args.indicator);
-        };
-        (catalog, request, code)
+}
+
+/// Checks the format and the indicator before opening the database (usage errors exit 2
+/// without touching it), then loads the current data.
+async fn load(database_url: &str, indicator: &str, format: &str) -> anyhow::Result<Inputs> {
+    if !["csv", "json"].contains(&format) {
+        crate::usage!("--format must be csv or json, not `{format}`");
+    }
+    let catalog = Catalog::embedded()?;
+    let Some(code) = catalog.indicator(indicator).map(|i| i.code.clone()) else {
+        crate::usage!("unknown indicator `{indicator}`");
     };
     let db = crate::serve::open_existing(database_url).await?;
     let model = ReadModel::load(&db).await?;
     db.close().await;
-    let snapshot = model.snapshot();
-    let indicator = catalog
-        .indicator(&indicator)
-        .expect("the code was resolved from this catalogue");
-    let result = match compute_aggregates(&snapshot, &catalog, indicator, &request) {
+    Ok(Inputs {
+        catalog,
+        snapshot: model.snapshot(),
+        indicator: code,
+    })
+}
+
+/// Writes `result` as pretty JSON, or `rows` as CSV under `header`.
+fn output(
+    format: &str,
+    result: &impl Serialize,
+    header: &str,
+    rows: impl Iterator<Item = String>,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if format == "json" {
+        serde_json::to_writer_pretty(&mut out, result)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{header}")?;
+        for row in rows {
+            writeln!(out, "{row}")?;
+        }
+    }
+    Ok(())
+}
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break.
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn number(v: Option<f64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+pub async fn aggregates(database_url: &str, args: AggregateArgs) -> anyhow::Result<u8> {
+    let params = AggregateParams {
+        indicator: args.indicator.clone(),
+        group: args.group,
+        start: args.start,
+        end: args.end,
+        min_coverage: args.min_coverage,
+        min_countries: args.min_countries,
+        gap_fill: args.gap_fill,
+        gap_years: args.gap_years,
+    };
+    let request = match params.to_request(&Catalog::embedded()?) {
+        Ok(r) => r,
+        Err(e) => crate::usage!("{}", e.message),
+    };
+    let inputs = load(database_url, &args.indicator, &args.format).await?;
+    let result = match compute_aggregates(
+        &inputs.snapshot,
+        &inputs.catalog,
+        inputs.indicator(),
+        &request,
+    ) {
         Ok(r) => r,
         Err(e) => crate::usage!("{e}"),
     };
-    let mut out = std::io::stdout().lock();
-    if args.format == "json" {
-        serde_json::to_writer_pretty(&mut out, &result)?;
-        writeln!(out)?;
-    } else {
-        writeln!(
-            out,
-            "group,group_name,year,value,estimated,population_share,countries_with_data,members,passed"
-        )?;
-        for g in &result.data {
-            let a = &g.aggregate;
-            let name = catalog.area(g.group).map_or("", |x| x.name.as_str());
-            writeln!(
-                out,
-                "{},\"{}\",{},{},{},{},{},{},{}",
-                g.group,
-                name.replace('"', "\"\""),
-                g.year,
-                a.value.map(|v| v.to_string()).unwrap_or_default(),
-                a.is_estimated(),
-                a.coverage
-                    .weight_share
-                    .map(|v| format!("{v:.4}"))
-                    .unwrap_or_default(),
-                a.coverage.countries_with_data,
-                a.coverage.members,
-                a.passed
-            )?;
-        }
-    }
+    let rows = result.data.iter().map(|g| {
+        let a = &g.aggregate;
+        let name = inputs.catalog.area(g.group).map_or("", |x| x.name.as_str());
+        format!(
+            "{},{},{},{},{},{},{},{},{}",
+            g.group,
+            field(name),
+            g.year,
+            number(a.value),
+            a.is_estimated(),
+            a.coverage
+                .weight_share
+                .map(|v| format!("{v:.4}"))
+                .unwrap_or_default(),
+            a.coverage.countries_with_data,
+            a.coverage.members,
+            a.passed
+        )
+    });
+    output(
+        &args.format,
+        &result,
+        "group,group_name,year,value,estimated,population_share,countries_with_data,members,passed",
+        rows,
+    )?;
     eprintln!(
         "{} aggregates of {} as of revision {}",
         result.data.len(),
         result.indicator,
+        result.revision
+    );
+    Ok(0)
+}
+
+pub async fn progress(database_url: &str, args: ProgressArgs) -> anyhow::Result<u8> {
+    let params = ProgressParams {
+        indicator: args.indicator.clone(),
+        area: args.area,
+        method: args.method,
+        target: args.target,
+        base_year: args.base_year,
+        direction: args.direction,
+    };
+    let request = match params.to_request(&Catalog::embedded()?) {
+        Ok(r) => r,
+        Err(e) => crate::usage!("{}", e.message),
+    };
+    let inputs = load(database_url, &args.indicator, &args.format).await?;
+    let result = match compute_progress(
+        &inputs.snapshot,
+        &inputs.catalog,
+        inputs.indicator(),
+        &request,
+    ) {
+        Ok(r) => r,
+        Err(e) => crate::usage!("{e}"),
+    };
+    let rows = result.data.iter().flat_map(|p| {
+        p.assessments.iter().map(move |a| {
+            format!(
+                "{},{},{},{},{},{},{},{},{}",
+                p.area,
+                field(p.area_name),
+                a.method_id(),
+                a.status(),
+                number(a.score()),
+                p.latest.map(|l| l.year.to_string()).unwrap_or_default(),
+                number(p.latest.map(|l| l.value)),
+                p.target.map_or("", |t| t.id.as_str()),
+                number(p.distance.as_ref().map(|d| d.gap)),
+            )
+        })
+    });
+    output(
+        &args.format,
+        &result,
+        "area,area_name,method,status,score,latest_year,latest_value,target,gap",
+        rows,
+    )?;
+    eprintln!(
+        "progress of {} for {} areas as of revision {}",
+        result.indicator,
+        result.data.len(),
         result.revision
     );
     Ok(0)

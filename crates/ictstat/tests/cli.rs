@@ -390,10 +390,38 @@ async fn every_sdmx_export_imports_back_unchanged() {
         )
     );
     let world: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(world[..3], ["001", "\"World\"", "2020"]);
+    assert_eq!(world[..3], ["001", "World", "2020"]);
     let value: f64 = world[3].parse().unwrap();
     assert!((40.0..80.0).contains(&value), "{text}");
     assert_eq!(world[8], "true");
+
+    // Progress on the command line: one row per area and method.
+    let out = run(
+        &[
+            "compute",
+            "progress",
+            "--indicator",
+            "17.8.1",
+            "--area",
+            "KEN",
+            "--target",
+            "UMC2030_INDIVIDUALS",
+        ],
+        &url,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), 5, "{text}");
+    assert!(
+        rows.iter()
+            .all(|r| r.starts_with("404,Kenya,") && r.contains(",UMC2030_INDIVIDUALS,")),
+        "{text}"
+    );
 }
 
 /// The real Tajikistan SDG message (SDMX-ML 2.0 generic): its non-ICT series are refused by
@@ -467,6 +495,7 @@ fn every_command_has_help_and_bad_usage_exits_2() {
         "areas",
         "token-hash",
         "compute aggregates",
+        "compute progress",
     ] {
         let out = ictstat()
             .args(cmd.split(' ').chain(["--help"]))
@@ -483,6 +512,14 @@ fn every_command_has_help_and_bad_usage_exits_2() {
         &["areas", "--kind", "planet"],
         &["export", "--breakdown", "colour=red"],
         &["compute", "aggregates", "--indicator", "NOPE"],
+        &[
+            "compute",
+            "progress",
+            "--indicator",
+            "17.8.1",
+            "--method",
+            "guess",
+        ],
         &[
             "compute",
             "aggregates",

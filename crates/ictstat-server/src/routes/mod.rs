@@ -9,11 +9,13 @@ mod extract;
 mod imports;
 mod observations;
 mod params;
+mod progress;
 mod sdmx;
 
 pub use aggregates::AggregateParams;
 pub use answer_cache::AnswerCache;
 pub use params::ObservationParams;
+pub use progress::ProgressParams;
 pub use sdmx::data_row as sdmx_data_row;
 
 use axum::Json;
@@ -76,6 +78,7 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(observations::availability))
         .routes(routes!(observations::list_revisions))
         .routes(routes!(aggregates::list_aggregates))
+        .routes(routes!(progress::list_progress))
         .routes(routes!(imports::create_import))
         // Only imports have bodies; this bounds them.
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes))

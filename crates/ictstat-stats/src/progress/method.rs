@@ -58,6 +58,17 @@ pub enum Assessment {
 }
 
 impl Assessment {
+    /// The id of the method that made it, as [`Method::id`] gives it.
+    pub fn method_id(&self) -> &'static str {
+        match self {
+            Assessment::OpenSdg(_) => "open_sdg",
+            Assessment::Unsd2022(_) => "unsd_2022",
+            Assessment::Unsd2023(_) => "unsd_2023",
+            Assessment::EscapCsi(_) => "escap_csi",
+            Assessment::EscapApi(_) => "escap_api",
+        }
+    }
+
     /// The status label in the method's own vocabulary.
     pub fn status(&self) -> &'static str {
         match self {
