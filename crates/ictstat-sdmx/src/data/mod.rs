@@ -1,7 +1,7 @@
 //! Data messages: the six SDMX data formats.
 //!
-//! Every writer streams: rows arrive sorted by series then period, [`walk`] groups them into
-//! series without buffering, and each format is a [`walk::Visitor`] that writes as it goes.
+//! Every writer streams: rows arrive sorted by series then period, `walk` groups them into
+//! series without buffering, and each format is a `walk::Visitor` that writes as it goes.
 //! The SDMX-JSON writers need the distinct values of each component before the data, so they
 //! walk the (cheaply cloned) rows twice; nothing keeps a copy of the rows.
 

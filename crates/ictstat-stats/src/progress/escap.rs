@@ -37,7 +37,7 @@ statuses! {
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CsiOptions {
-    /// Cap the index at 1 once the target is met (**[verify]** in the notes: off by default,
+    /// Cap the index at 1 once the target is met (**(to verify)** in the notes: off by default,
     /// the formula as published).
     pub cap_at_target: bool,
     pub base_year_rule: BaseYearRule,
@@ -52,7 +52,7 @@ pub enum Prediction {
     /// A weighted least-squares line over the years from `since` to the latest, weight
     /// `(year − first + 1)^power`: recent years weigh more. ESCAP's current reports use a
     /// time-weighted regression from 2000 whose weight function the notes do not give
-    /// (**[verify]**), hence the exponent as a parameter; 0 is ordinary least squares.
+    /// (**(to verify)**), hence the exponent as a parameter; 0 is ordinary least squares.
     WeightedLinear { since: i32, power: f64 },
 }
 

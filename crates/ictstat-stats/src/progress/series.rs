@@ -147,7 +147,7 @@ pub enum BaseYearRule {
     /// The first year after the base year (sdg-build: `years[years > base_year].min()`).
     NextAvailable,
     /// The first year after the base year that still leaves two points, else the last year
-    /// before it (EUSTAT's UNSD-based exception rule 3, anchors.md §5.2; **[verify]** against
+    /// before it (EUSTAT's UNSD-based exception rule 3, anchors.md §5.2; **(to verify)** against
     /// the UNSD Technical Note, which the notes only paraphrase as "the nearest year").
     #[default]
     AfterThenBefore,

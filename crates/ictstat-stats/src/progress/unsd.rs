@@ -3,7 +3,7 @@
 //! exception rules of EUSTAT's UNSD-based method as configurable defaults.
 //!
 //! The cut-offs come from a third-party implementation of Technical Note 2022 and from
-//! EUSTAT's adaptation of Technical Note 2023; the notes mark them **[verify]** against the
+//! EUSTAT's adaptation of Technical Note 2023; the notes mark them **(to verify)** against the
 //! PDFs, so each one is an option with the documented value as default.
 
 use serde::{Deserialize, Serialize};
