@@ -8,6 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::Query;
+use super::params::{list, resolve_areas, resolve_indicator};
 use crate::compute::{AggregateError, AggregateRequest, aggregates};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -43,23 +44,8 @@ impl AggregateParams {
         &self,
         catalog: &ictstat_core::Catalog,
     ) -> Result<AggregateRequest, ApiError> {
-        let groups = self
-            .group
-            .as_deref()
-            .map(|g| {
-                g.split(',')
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(|t| {
-                        catalog.resolve_area(t).map(str::to_string).ok_or_else(|| {
-                            ApiError::bad_request(format!("unknown group `{t}`"))
-                                .with_details(serde_json::json!({ "parameter": "group" }))
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .transpose()?
-            .unwrap_or_default();
+        // Whether each is a group is checked when aggregating.
+        let groups = resolve_areas(catalog, list(&self.group))?;
         let default = CoverageRule::default();
         let share = self.min_coverage.unwrap_or(default.min_weight_share);
         if !(0.0..=1.0).contains(&share) {
@@ -111,10 +97,7 @@ pub async fn list_aggregates(
     State(state): State<AppState>,
     Query(params): Query<AggregateParams>,
 ) -> Result<Response, ApiError> {
-    let indicator = state.catalog.indicator(&params.indicator).ok_or_else(|| {
-        ApiError::bad_request(format!("unknown indicator `{}`", params.indicator))
-            .with_details(serde_json::json!({ "parameter": "indicator" }))
-    })?;
+    let indicator = resolve_indicator(&state.catalog, &params.indicator)?;
     let request = params.to_request(&state.catalog)?;
     let snapshot = state.read_model.snapshot();
     let result = aggregates(&snapshot, &state.catalog, indicator, &request)?;

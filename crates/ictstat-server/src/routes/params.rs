@@ -1,7 +1,7 @@
 //! Query parameters shared by the observation routes, and their resolution against the
 //! catalogue (aliases, ISO codes and names become catalogue codes; groups become members).
 
-use ictstat_core::{Breakdown, Catalog, Dimension, Period};
+use ictstat_core::{Breakdown, Catalog, Dimension, Indicator, Period};
 use ictstat_store::{AsOf, ObservationQuery};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -50,7 +50,8 @@ pub struct ObservationParams {
     pub format: Option<String>,
 }
 
-fn list(value: &Option<String>) -> Vec<&str> {
+/// The items of a comma-separated parameter.
+pub fn list(value: &Option<String>) -> Vec<&str> {
     value
         .as_deref()
         .map(|v| {
@@ -197,6 +198,14 @@ fn check_period(value: &Option<String>, name: &str) -> Result<Option<String>, Ap
             .map(|p| Some(p.to_string()))
             .map_err(|e| ApiError::bad_request(format!("{name}: {e}"))),
     }
+}
+
+/// The catalogue indicator a parameter names (code or alias).
+pub fn resolve_indicator<'c>(catalog: &'c Catalog, token: &str) -> Result<&'c Indicator, ApiError> {
+    catalog.indicator(token).ok_or_else(|| {
+        ApiError::bad_request(format!("unknown indicator `{token}`"))
+            .with_details(serde_json::json!({ "parameter": "indicator" }))
+    })
 }
 
 pub fn resolve_indicators(catalog: &Catalog, tokens: Vec<&str>) -> Result<Vec<String>, ApiError> {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::Query;
-use super::params::resolve_areas;
+use super::params::{list, resolve_areas, resolve_indicator};
 use crate::compute::{ProgressRequest, ProgressRequestError, progress};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -38,31 +38,17 @@ pub struct ProgressParams {
 
 impl ProgressParams {
     pub fn to_request(&self, catalog: &Catalog) -> Result<ProgressRequest, ApiError> {
-        let list = |v: &Option<String>| -> Vec<String> {
-            v.as_deref()
-                .map(|v| {
-                    v.split(',')
-                        .map(str::trim)
-                        .filter(|t| !t.is_empty())
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let areas = resolve_areas(
-            catalog,
-            list(&self.area).iter().map(String::as_str).collect(),
-        )?;
+        let areas = resolve_areas(catalog, list(&self.area))?;
         let ids = list(&self.method);
         // Empty means every method.
-        let methods = if ids.iter().any(|id| id == "all") {
+        let methods = if ids.contains(&"all") {
             Vec::new()
         } else {
             ids.iter()
                 .map(|id| {
                     Method::all()
                         .into_iter()
-                        .find(|m| m.id() == id)
+                        .find(|m| m.id() == *id)
                         .ok_or_else(|| {
                             ApiError::bad_request(format!(
                                 "method `{id}`: use open_sdg, unsd_2022, unsd_2023, escap_csi, \
@@ -109,10 +95,7 @@ pub async fn list_progress(
     State(state): State<AppState>,
     Query(params): Query<ProgressParams>,
 ) -> Result<Response, ApiError> {
-    let indicator = state.catalog.indicator(&params.indicator).ok_or_else(|| {
-        ApiError::bad_request(format!("unknown indicator `{}`", params.indicator))
-            .with_details(serde_json::json!({ "parameter": "indicator" }))
-    })?;
+    let indicator = resolve_indicator(&state.catalog, &params.indicator)?;
     let request = params.to_request(&state.catalog)?;
     let snapshot = state.read_model.snapshot();
     let result = progress(&snapshot, &state.catalog, indicator, &request)?;
