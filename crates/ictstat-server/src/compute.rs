@@ -30,6 +30,9 @@ pub struct AggregateRequest {
     pub end: Option<i32>,
     pub coverage: Option<CoverageRule>,
     pub gap_fill: GapFill,
+    /// List the countries each aggregate rests on (with their values, weights and whether
+    /// gap-filled); off, an aggregate is its value and coverage.
+    pub contributors: bool,
 }
 
 /// The aggregates of one indicator, with how they were made.
@@ -104,6 +107,12 @@ pub fn aggregates<'a>(
         .into_iter()
         .filter(|g| {
             request.start.is_none_or(|s| g.year >= s) && request.end.is_none_or(|e| g.year <= e)
+        })
+        .map(|mut g| {
+            if !request.contributors {
+                g.aggregate.contributors = Vec::new();
+            }
+            g
         })
         .collect();
     Ok(Aggregates {

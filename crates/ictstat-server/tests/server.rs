@@ -739,7 +739,7 @@ async fn aggregates_are_weighted_means_with_coverage() {
     let (apps, scratch) = apps("aggregates", true).await;
     for app in apps {
         let (status, body) = app
-            .get("/api/v1/aggregates?indicator=17.8.1&group=018&start=2015&end=2015")
+            .get("/api/v1/aggregates?indicator=17.8.1&group=018&start=2015&end=2015&contributors=true")
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let agg = &body["data"][0];
@@ -783,6 +783,11 @@ async fn aggregates_are_weighted_means_with_coverage() {
         assert_eq!(
             body["spec"]["coverage"]["min_weight_share"].as_f64(),
             Some(2.0 / 3.0)
+        );
+        let contributors = agg["aggregate"]["contributors"].as_array().unwrap();
+        assert_eq!(
+            contributors.len() as u64,
+            coverage["countries_with_data"].as_u64().unwrap()
         );
 
         // A rule no group can meet: listed with its coverage, no value.

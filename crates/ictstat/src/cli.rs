@@ -221,6 +221,9 @@ pub struct AggregateArgs {
     /// Most years a filled gap may span (default 3).
     #[arg(long)]
     pub gap_years: Option<u32>,
+    /// With --format json: list the countries each aggregate rests on.
+    #[arg(long)]
+    pub contributors: bool,
     /// csv or json.
     #[arg(long, default_value = "csv")]
     pub format: String,

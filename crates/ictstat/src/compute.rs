@@ -89,6 +89,7 @@ pub async fn aggregates(database_url: &str, args: AggregateArgs) -> anyhow::Resu
         min_countries: args.min_countries,
         gap_fill: args.gap_fill,
         gap_years: args.gap_years,
+        contributors: Some(args.contributors),
     };
     let request = match params.to_request(&Catalog::embedded()?) {
         Ok(r) => r,

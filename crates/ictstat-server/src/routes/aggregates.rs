@@ -37,6 +37,8 @@ pub struct AggregateParams {
     pub gap_fill: Option<String>,
     /// Most years a filled gap may span (default 3).
     pub gap_years: Option<u32>,
+    /// List the countries each aggregate rests on, with their values and weights.
+    pub contributors: Option<bool>,
 }
 
 impl AggregateParams {
@@ -74,6 +76,7 @@ impl AggregateParams {
             end: self.end,
             coverage: Some(coverage),
             gap_fill,
+            contributors: self.contributors.unwrap_or(false),
         })
     }
 }
