@@ -3,4 +3,6 @@
 //! by the server after each import.
 
 pub mod aggregate;
+pub mod checks;
+pub mod index;
 pub mod progress;

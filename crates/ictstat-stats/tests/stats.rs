@@ -2,5 +2,9 @@
 
 #[path = "stats/aggregate.rs"]
 mod aggregate;
+#[path = "stats/checks.rs"]
+mod checks;
+#[path = "stats/index.rs"]
+mod index;
 #[path = "stats/progress.rs"]
 mod progress;

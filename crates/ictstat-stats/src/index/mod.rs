@@ -1,0 +1,1 @@
+//! The ICT Development Index (ITU, 2023 method).

@@ -1,0 +1,1 @@
+//! Validation rules and outlier detection against hand-worked cases.

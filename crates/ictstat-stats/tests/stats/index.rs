@@ -1,0 +1,1 @@
+//! The ICT Development Index against hand-worked cases and published scores.
