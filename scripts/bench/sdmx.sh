@@ -33,15 +33,15 @@ trap 'kill $pid 2>/dev/null || true; [ -f "$dir/nginx.pid" ] && kill "$(cat "$di
 
 query="/sdmx/data/DF_ICT/A.G.IT_USE_ii99$(printf '.%.0s' {1..12})"  # 15 key parts
 url="http://127.0.0.1:$port$query"
-curl -sf -H "Accept: $csv2" "$url" -o "$dir/www/series.csv"
-echo "## one series (IT_USE_ii99), all areas and years, SDMX-CSV 2.0: $(($(wc -l < "$dir/www/series.csv") - 1)) observations, $(wc -c < "$dir/www/series.csv") bytes"
-
 echo "### first (uncached) answer of each bundled series, all areas and years (curl time_total)"
 for series in IT_USE_ii99 IT_NET_BBND IT_CEL_SETS_P2 IT_CEL_SETS IT_MLT_MAIN_P2 SP_POP_TOTL; do
     code=$(curl -s -o /dev/null -w '%{http_code} %{size_download} %{time_total}' -H "Accept: $csv2" \
         "http://127.0.0.1:$port/sdmx/data/DF_ICT/A.G.$series$(printf '.%.0s' {1..12})")
     echo "$series: status, bytes, seconds: $code"
 done
+curl -sf -H "Accept: $csv2" "$url" -o "$dir/www/series.csv"
+echo "## one series (IT_USE_ii99), all areas and years, SDMX-CSV 2.0: $(($(wc -l < "$dir/www/series.csv") - 1)) observations, $(wc -c < "$dir/www/series.csv") bytes"
+
 echo "### latency of the repeated query (answer cache), 1 connection, 10 s"
 wrk -t1 -c1 -d10s --latency -H "Accept: $csv2" "$url" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 
