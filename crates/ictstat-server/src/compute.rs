@@ -1,5 +1,5 @@
 //! The statistics engine over the current data: what the API and `ictstat compute` share:
-//! group aggregates and progress toward targets.
+//! group aggregates, progress toward targets and the ICT Development Index.
 //!
 //! Aggregates are computed from the read model on request rather than stored: every group ×
 //! year of an indicator takes milliseconds (all of the bundled data, well under a second; see
@@ -11,11 +11,12 @@ use ictstat_stats::aggregate::{
     CoverageRule, GapFill, Group, GroupYear, MethodRule, SeriesIndex, Spec, Weight, aggregate_all,
     catalog_groups,
 };
+use ictstat_stats::index::{IndexSpec, Score, SpecError};
 use ictstat_stats::progress::distance::{Distance, distance_to, spec_for_target};
 use ictstat_stats::progress::{
     Assessment, Direction, Method, Point, ProgressError, SeriesSpec, assess_all,
 };
-use ictstat_store::Snapshot;
+use ictstat_store::{ObservationRow, Snapshot};
 use serde::Serialize;
 
 /// The series whose values weigh a population-weighted mean.
@@ -58,10 +59,20 @@ pub enum AggregateError {
 
 /// Annual national totals of `code` (the values aggregates are made from).
 fn annual_totals<'a>(snapshot: &'a Snapshot, code: &str) -> SeriesIndex<'a> {
-    SeriesIndex::new(snapshot.indicator_rows(code).iter().filter_map(|r| {
-        let year = (r.period.len() == 4).then(|| r.period.parse::<i32>().ok())??;
-        (r.breakdown.is_total()).then_some((r.area.as_str(), year, r.value?))
-    }))
+    SeriesIndex::new(
+        snapshot
+            .indicator_rows(code)
+            .iter()
+            .filter_map(annual_total),
+    )
+}
+
+/// (area, year, value) of an annual, not disaggregated, non-missing observation.
+fn annual_total(r: &ObservationRow) -> Option<(&str, i32, f64)> {
+    let year = (r.period.len() == 4).then(|| r.period.parse::<i32>().ok())??;
+    r.breakdown
+        .is_total()
+        .then_some((r.area.as_str(), year, r.value?))
 }
 
 /// Every group × year aggregate of `indicator` in the current data.
@@ -301,6 +312,48 @@ pub fn progress<'a>(
     Ok(Progress {
         indicator: &indicator.code,
         revision: snapshot.revision,
+        data,
+    })
+}
+
+/// The ICT Development Index of one year, with the parameters it was computed with.
+#[derive(Debug, Serialize)]
+pub struct IndexScores {
+    pub revision: i64,
+    pub year: i32,
+    pub spec: IndexSpec,
+    pub data: Vec<Score>,
+}
+
+/// The ITU ICT Development Index of `year` (default: the latest year with data for any of its
+/// indicators) for every country with data; those below the completeness rule are listed with
+/// the reason and no score.
+pub fn index(
+    snapshot: &Snapshot,
+    catalog: &Catalog,
+    year: Option<i32>,
+) -> Result<IndexScores, SpecError> {
+    let spec = IndexSpec::itu_2024();
+    let mut rows = Vec::new();
+    for (_, item) in spec.indicators() {
+        let country = |area: &str| catalog.area(area).is_some_and(|a| !a.kind.is_group());
+        rows.extend(
+            snapshot
+                .indicator_rows(&item.indicator)
+                .iter()
+                .filter_map(annual_total)
+                .filter(|(area, _, _)| country(area))
+                .map(|(area, year, value)| (area, item.indicator.as_str(), year, value)),
+        );
+    }
+    let year = year
+        .or_else(|| rows.iter().map(|r| r.2).max())
+        .unwrap_or_default();
+    let data = ictstat_stats::index::compute(&spec, rows, year)?;
+    Ok(IndexScores {
+        revision: snapshot.revision,
+        year,
+        spec,
         data,
     })
 }

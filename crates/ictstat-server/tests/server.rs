@@ -914,3 +914,39 @@ async fn progress_rests_on_the_served_observations() {
     }
     scratch.finish().await.unwrap();
 }
+
+/// The ICT Development Index of an economy with all ten indicators, worked by hand with the
+/// default goalposts (percentages 0–100, mobile traffic 0–200 GB, fixed 0–3000 GB, prices 100
+/// at 2 % of GNI p.c. and below): universal connectivity (50 + 50 + 50) / 3 = 50; meaningful
+/// connectivity (coverage (50 + 50) / 2 = 50, traffic 100 and 100, prices 100 and 100,
+/// ownership 50) / 6 = 500 / 6; the index (50 + 500 / 6) / 2 = 66.666….
+#[tokio::test]
+async fn ict_development_index_scores_and_explains() {
+    let (apps, scratch) = apps("index", false).await;
+    let csv = "indicator,area,period,value\n\
+IT_USE_ii99,KEN,2023,50\nIT_HH_INET,KEN,2023,50\nIT_MBB_SUBS_P2,KEN,2023,50\n\
+IT_MOB_3GNTWK,KEN,2023,50\nIT_MOB_4GNTWK,KEN,2023,50\nIT_MBB_TRAF_SUB,KEN,2023,200\n\
+IT_FBB_TRAF_SUB,KEN,2023,3000\nIT_MBB_PRICE_GNI,KEN,2023,2\nIT_FBB_PRICE_GNI,KEN,2023,2\n\
+IT_MOB_OWN,KEN,2023,50\nIT_USE_ii99,UGA,2023,20\n";
+    for app in apps {
+        let (status, report) = app.import("idi.csv", csv.as_bytes(), Some(TOKEN), "").await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let (status, body) = app.get("/api/v1/index?year=2023").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let kenya = &body["data"][0];
+        assert_eq!(
+            (kenya["area"].as_str(), kenya["rank"].as_u64()),
+            (Some("404"), Some(1))
+        );
+        let score = kenya["score"].as_f64().unwrap();
+        assert!((score - (50.0 + 500.0 / 6.0) / 2.0).abs() < 1e-9, "{score}");
+        let uganda = &body["data"][1];
+        assert_eq!(uganda["area"], "800");
+        assert!(uganda["score"].is_null());
+        assert!(
+            uganda["reason"].as_str().unwrap().contains("1 of 3"),
+            "{uganda}"
+        );
+    }
+    scratch.finish().await.unwrap();
+}

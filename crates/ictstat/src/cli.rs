@@ -171,6 +171,21 @@ pub enum ComputeCommand {
         after_help = "Examples:\n  ictstat compute progress --indicator 17.8.1 --area KEN,001\n  ictstat compute progress --indicator 17.8.1 --method open_sdg --target UMC2030_INDIVIDUALS --format json"
     )]
     Progress(ProgressArgs),
+    /// The ICT Development Index of a year (as GET /api/v1/index).
+    #[command(
+        after_help = "Examples:\n  ictstat compute index\n  ictstat compute index --year 2022 --format json"
+    )]
+    Index(IndexArgs),
+}
+
+#[derive(Args)]
+pub struct IndexArgs {
+    /// Reference year (default: the latest with data).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// csv or json.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
 }
 
 #[derive(Args)]

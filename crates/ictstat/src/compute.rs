@@ -4,37 +4,44 @@ use std::io::Write;
 use std::sync::Arc;
 
 use ictstat_core::{Catalog, Indicator};
-use ictstat_server::compute::{aggregates as compute_aggregates, progress as compute_progress};
+use ictstat_server::compute::{
+    aggregates as compute_aggregates, index as compute_index, progress as compute_progress,
+};
 use ictstat_server::{AggregateParams, ProgressParams};
 use ictstat_store::{ReadModel, Snapshot};
 use serde::Serialize;
 
-use crate::cli::{AggregateArgs, ProgressArgs};
+use crate::cli::{AggregateArgs, IndexArgs, ProgressArgs};
 
 /// The catalogue, the current data of an existing database, and the indicator asked for.
 struct Inputs {
     catalog: Catalog,
     snapshot: Arc<Snapshot>,
-    indicator: String,
+    indicator: Option<String>,
 }
 
 impl Inputs {
     fn indicator(&self) -> &Indicator {
-        self.catalog
-            .indicator(&self.indicator)
+        self.indicator
+            .as_deref()
+            .and_then(|code| self.catalog.indicator(code))
             .expect("the code was resolved from this catalogue")
     }
 }
 
 /// Checks the format and the indicator before opening the database (usage errors exit 2
 /// without touching it), then loads the current data.
-async fn load(database_url: &str, indicator: &str, format: &str) -> anyhow::Result<Inputs> {
+async fn load(database_url: &str, indicator: Option<&str>, format: &str) -> anyhow::Result<Inputs> {
     if !["csv", "json"].contains(&format) {
         crate::usage!("--format must be csv or json, not `{format}`");
     }
     let catalog = Catalog::embedded()?;
-    let Some(code) = catalog.indicator(indicator).map(|i| i.code.clone()) else {
-        crate::usage!("unknown indicator `{indicator}`");
+    let code = match indicator {
+        None => None,
+        Some(token) => match catalog.indicator(token) {
+            Some(i) => Some(i.code.clone()),
+            None => crate::usage!("unknown indicator `{token}`"),
+        },
     };
     let db = crate::serve::open_existing(database_url).await?;
     let model = ReadModel::load(&db).await?;
@@ -95,7 +102,7 @@ pub async fn aggregates(database_url: &str, args: AggregateArgs) -> anyhow::Resu
         Ok(r) => r,
         Err(e) => crate::usage!("{}", e.message),
     };
-    let inputs = load(database_url, &args.indicator, &args.format).await?;
+    let inputs = load(database_url, Some(&args.indicator), &args.format).await?;
     let result = match compute_aggregates(
         &inputs.snapshot,
         &inputs.catalog,
@@ -152,7 +159,7 @@ pub async fn progress(database_url: &str, args: ProgressArgs) -> anyhow::Result<
         Ok(r) => r,
         Err(e) => crate::usage!("{}", e.message),
     };
-    let inputs = load(database_url, &args.indicator, &args.format).await?;
+    let inputs = load(database_url, Some(&args.indicator), &args.format).await?;
     let result = match compute_progress(
         &inputs.snapshot,
         &inputs.catalog,
@@ -187,6 +194,48 @@ pub async fn progress(database_url: &str, args: ProgressArgs) -> anyhow::Result<
     eprintln!(
         "progress of {} for {} areas as of revision {}",
         result.indicator,
+        result.data.len(),
+        result.revision
+    );
+    Ok(0)
+}
+
+pub async fn index(database_url: &str, args: IndexArgs) -> anyhow::Result<u8> {
+    let inputs = load(database_url, None, &args.format).await?;
+    let result = compute_index(&inputs.snapshot, &inputs.catalog, args.year)?;
+    let rows = result.data.iter().map(|s| {
+        let name = inputs.catalog.area(&s.area).map_or("", |a| a.name.as_str());
+        let pillar = |code: &str| {
+            number(
+                s.pillars
+                    .iter()
+                    .find(|p| p.code == code)
+                    .and_then(|p| p.score),
+            )
+        };
+        format!(
+            "{},{},{},{},{},{},{}/{},{}",
+            s.area,
+            field(name),
+            s.rank.map(|r| r.to_string()).unwrap_or_default(),
+            number(s.score),
+            pillar("U"),
+            pillar("M"),
+            s.completeness.available,
+            s.completeness.total,
+            field(s.reason.as_deref().unwrap_or("")),
+        )
+    });
+    output(
+        &args.format,
+        &result,
+        "area,area_name,rank,score,universal,meaningful,indicators,reason",
+        rows,
+    )?;
+    eprintln!(
+        "ICT Development Index {}: {} economies scored of {} with data, as of revision {}",
+        result.year,
+        result.data.iter().filter(|s| s.score.is_some()).count(),
         result.data.len(),
         result.revision
     );

@@ -71,6 +71,9 @@ fn main() -> ExitCode {
             Command::Compute(cli::ComputeCommand::Progress(args)) => {
                 compute::progress(&cli.database_url, args).await
             }
+            Command::Compute(cli::ComputeCommand::Index(args)) => {
+                compute::index(&cli.database_url, args).await
+            }
             Command::Indicators(args) => list::indicators(args),
             Command::Areas(args) => list::areas(args),
             Command::TokenHash => list::token_hash(),

@@ -7,6 +7,7 @@ mod auth;
 mod catalog;
 mod extract;
 mod imports;
+mod index;
 mod observations;
 mod params;
 mod progress;
@@ -79,6 +80,7 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(observations::list_revisions))
         .routes(routes!(aggregates::list_aggregates))
         .routes(routes!(progress::list_progress))
+        .routes(routes!(index::ict_development_index))
         .routes(routes!(imports::create_import))
         // Only imports have bodies; this bounds them.
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes))
