@@ -1,16 +1,18 @@
 //! The statistics engine over the current data: what the API and `ictstat compute` share:
-//! group aggregates, progress toward targets and the ICT Development Index.
+//! group aggregates, progress toward targets, the ICT Development Index and the validation
+//! rules over series.
 //!
 //! Aggregates are computed from the read model on request rather than stored: every group ×
 //! year of an indicator takes milliseconds (all of the bundled data, well under a second; see
 //! BENCHMARKS.md), so they are always those of the current revision, recomputed by the import
 //! that changed their inputs, with no second copy of the data to keep in step.
 
-use ictstat_core::{Catalog, Indicator, Target};
+use ictstat_core::{Catalog, Indicator, Observation, Report, Target};
 use ictstat_stats::aggregate::{
     CoverageRule, GapFill, Group, GroupYear, MethodRule, SeriesIndex, Spec, Weight, aggregate_all,
     catalog_groups,
 };
+use ictstat_stats::checks::{Checks, RuleError};
 use ictstat_stats::index::{IndexSpec, Score, SpecError};
 use ictstat_stats::progress::distance::{Distance, distance_to, spec_for_target};
 use ictstat_stats::progress::{
@@ -356,4 +358,34 @@ pub fn index(
         spec,
         data,
     })
+}
+
+/// The validation rules over the current data of `areas` (all when empty): the built-in
+/// rules of `ictstat_stats::checks`, or those of `rules` (TOML) instead, with year-on-year
+/// outlier detection when `outliers` is set. The report has the import report's format.
+pub fn validation(
+    snapshot: &Snapshot,
+    catalog: &Catalog,
+    areas: &[String],
+    rules: Option<&str>,
+    outliers: bool,
+) -> Result<Report, RuleError> {
+    let mut checks = match rules {
+        Some(text) => Checks::parse(text)?,
+        None => Checks::builtin(),
+    };
+    if !outliers {
+        checks.outliers = None;
+    }
+    let observations: Vec<Observation> = snapshot
+        .indicators()
+        .flat_map(|code| snapshot.indicator_rows(code))
+        .filter(|r| areas.is_empty() || areas.contains(&r.area))
+        .filter_map(ObservationRow::to_observation)
+        .collect();
+    Ok(checks.run(
+        &observations,
+        catalog,
+        &format!("current data, revision {}", snapshot.revision),
+    ))
 }

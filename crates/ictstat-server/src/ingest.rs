@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use ictstat_core::{Catalog, Diagnostic, Observation, Report, Severity};
 use ictstat_formats::{ReadOptions, read};
+use ictstat_stats::checks::Checks;
 use ictstat_store::{Db, RevisionMeta, StoreError, WriteOutcome};
 use serde::Serialize;
 
@@ -164,7 +165,12 @@ pub async fn import(
 }
 
 /// Reads and validates every file and merges the results; a data point given by two files is
-/// an error, as within one file. Returns the valid observations, the report and per-file counts.
+/// an error, as within one file. Then the validation rules over series (`ictstat_stats::checks`:
+/// sexes bracketing the total, speed tiers summing to it, coverage of 4G within 3G…) run over
+/// the valid observations of all the files together, so that a regulator's file with 2G, 3G
+/// and 4G coverage is checked as a whole. Year-on-year outlier detection is left to
+/// `/api/v1/validation`, over whole series. Returns the valid observations, the report and
+/// per-file counts.
 pub fn validate_files(
     catalog: &Catalog,
     files: Vec<InputFile>,
@@ -211,5 +217,19 @@ pub fn validate_files(
             observations.push(obs);
         }
     }
+    if !observations.is_empty() {
+        let names: Vec<&str> = results.iter().map(|r| r.file.as_str()).collect();
+        report.merge(import_checks().run(&observations, catalog, &names.join(", ")));
+    }
     (observations, report, results)
+}
+
+/// The rules run on every import: the built-in rules, without outlier detection and without
+/// `sex-brackets-total`, which the readers already apply to every file as
+/// `total-contradiction` (one finding, not two, for one problem).
+fn import_checks() -> Checks {
+    let mut checks = Checks::builtin();
+    checks.outliers = None;
+    checks.rules.retain(|r| r.id != "sex-brackets-total");
+    checks
 }

@@ -950,3 +950,71 @@ IT_MOB_OWN,KEN,2023,50\nIT_USE_ii99,UGA,2023,20\n";
     }
     scratch.finish().await.unwrap();
 }
+
+/// The validation rules over series run on every import (the report of the import lists what
+/// fails) and on demand over the current data, outliers included when asked.
+#[tokio::test]
+async fn validation_rules_run_on_import_and_on_demand() {
+    let (apps, scratch) = apps("validation", false).await;
+    // 3G coverage above 2G coverage; female and male both above the total; a spike in 2020
+    // (changes 1.5, 0.9, 1.6, 1.1, 44.9, −42.5, 1.5: median 1.5, MAD 0.4, so the modified
+    // z-score of the jump into 2020 is 0.6745 × 43.4 / 0.4 ≈ 73).
+    let csv = "indicator,area,period,sex,value\n\
+IT_MOB_2GNTWK,KEN,2022,,90\nIT_MOB_3GNTWK,KEN,2022,,95\n\
+IT_USE_ii99,KEN,2021,,30\nIT_USE_ii99,KEN,2021,F,35\nIT_USE_ii99,KEN,2021,M,36\n\
+IT_USE_ii99,UGA,2015,,10\nIT_USE_ii99,UGA,2016,,11.5\nIT_USE_ii99,UGA,2017,,12.4\n\
+IT_USE_ii99,UGA,2018,,14\nIT_USE_ii99,UGA,2019,,15.1\nIT_USE_ii99,UGA,2020,,60\n\
+IT_USE_ii99,UGA,2021,,17.5\nIT_USE_ii99,UGA,2022,,19\n";
+    // "rule column" of each finding, sorted.
+    let rules = |report: &Value| -> Vec<String> {
+        let mut found: Vec<String> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["rule"].as_str().unwrap(),
+                    d["column"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    for app in apps {
+        let (status, result) = app
+            .import("checks.csv", csv.as_bytes(), Some(TOKEN), "")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{result}");
+        assert_eq!(
+            result["status"], "written",
+            "warnings do not block an import"
+        );
+        // The sexes above their total are the readers' `total-contradiction` on import.
+        assert_eq!(
+            rules(&result["report"]),
+            ["coverage-3g-within-2g 404 2022", "total-contradiction SEX"]
+        );
+        let (status, report) = app.get("/api/v1/validation?area=KEN").await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!(
+            rules(&report),
+            [
+                "coverage-3g-within-2g 404 2022",
+                "sex-brackets-total IT_USE_ii99 404 2021"
+            ]
+        );
+        let (_, report) = app.get("/api/v1/validation?area=UGA&outliers=true").await;
+        let found = rules(&report);
+        assert!(
+            found
+                .iter()
+                .any(|r| r.starts_with("outlier-") && r.ends_with("800 2020")),
+            "{found:?}"
+        );
+        let (status, _) = app.get("/api/v1/validation?area=Atlantis").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+    scratch.finish().await.unwrap();
+}

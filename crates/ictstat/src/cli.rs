@@ -50,6 +50,11 @@ pub enum Command {
     /// Compute statistics from the data of an existing database.
     #[command(subcommand)]
     Compute(ComputeCommand),
+    /// Run the validation rules over series on the data of an existing database.
+    #[command(
+        after_help = "Examples:\n  ictstat check\n  ictstat check --area KEN,UGA --outliers\n  ictstat check --rules my-rules.toml --json\n\nExit code 3 when a rule of importance `error` fails."
+    )]
+    Check(CheckArgs),
     /// List the catalogue's indicators.
     #[command(
         after_help = "Examples:\n  ictstat indicators\n  ictstat indicators --framework SDG_ICT\n  ictstat indicators --search broadband"
@@ -242,6 +247,23 @@ pub struct AggregateArgs {
     /// csv or json.
     #[arg(long, default_value = "csv")]
     pub format: String,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Areas, comma-separated (all when absent).
+    #[arg(long)]
+    pub area: Option<String>,
+    /// Also flag year-on-year outliers.
+    #[arg(long)]
+    pub outliers: bool,
+    /// A TOML file of rules to run instead of the built-in ones (same syntax as
+    /// ictstat_stats::checks::DEFAULT_RULES; see crates/ictstat-stats/README.md).
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]

@@ -1,17 +1,20 @@
 //! `ictstat compute`: the statistics of the API on the command line, from the same code.
 
 use std::io::Write;
+
+use anyhow::Context;
 use std::sync::Arc;
 
 use ictstat_core::{Catalog, Indicator};
 use ictstat_server::compute::{
     aggregates as compute_aggregates, index as compute_index, progress as compute_progress,
+    validation,
 };
 use ictstat_server::{AggregateParams, ProgressParams};
 use ictstat_store::{ReadModel, Snapshot};
 use serde::Serialize;
 
-use crate::cli::{AggregateArgs, IndexArgs, ProgressArgs};
+use crate::cli::{AggregateArgs, CheckArgs, IndexArgs, ProgressArgs};
 
 /// The catalogue, the current data of an existing database, and the indicator asked for.
 struct Inputs {
@@ -240,4 +243,55 @@ pub async fn index(database_url: &str, args: IndexArgs) -> anyhow::Result<u8> {
         result.revision
     );
     Ok(0)
+}
+
+pub async fn check(database_url: &str, args: CheckArgs) -> anyhow::Result<u8> {
+    let rules = match &args.rules {
+        None => None,
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
+        ),
+    };
+    let catalog = Catalog::embedded()?;
+    let mut areas = Vec::new();
+    for token in args.area.iter().flat_map(|a| a.split(',')).map(str::trim) {
+        match catalog.resolve_area(token) {
+            Some(code) => areas.push(code.to_string()),
+            None => crate::usage!("unknown area `{token}`"),
+        }
+    }
+    let inputs = load(database_url, None, "csv").await?;
+    let report = match validation(
+        &inputs.snapshot,
+        &inputs.catalog,
+        &areas,
+        rules.as_deref(),
+        args.outliers,
+    ) {
+        Ok(r) => r,
+        Err(e) => crate::usage!("{e}"),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        for d in &report.diagnostics {
+            println!("{d}");
+        }
+    }
+    eprintln!(
+        "{} errors, {} warnings{}",
+        report.errors,
+        report.warnings,
+        if report.truncated > 0 {
+            format!(" ({} not listed)", report.truncated)
+        } else {
+            String::new()
+        }
+    );
+    Ok(if report.has_errors() {
+        crate::EXIT_INVALID
+    } else {
+        0
+    })
 }

@@ -74,6 +74,7 @@ fn main() -> ExitCode {
             Command::Compute(cli::ComputeCommand::Index(args)) => {
                 compute::index(&cli.database_url, args).await
             }
+            Command::Check(args) => compute::check(&cli.database_url, args).await,
             Command::Indicators(args) => list::indicators(args),
             Command::Areas(args) => list::areas(args),
             Command::TokenHash => list::token_hash(),

@@ -12,6 +12,7 @@ mod observations;
 mod params;
 mod progress;
 mod sdmx;
+mod validation;
 
 pub use aggregates::AggregateParams;
 pub use answer_cache::AnswerCache;
@@ -81,6 +82,7 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(aggregates::list_aggregates))
         .routes(routes!(progress::list_progress))
         .routes(routes!(index::ict_development_index))
+        .routes(routes!(validation::validate_current))
         .routes(routes!(imports::create_import))
         // Only imports have bodies; this bounds them.
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes))
