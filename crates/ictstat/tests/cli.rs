@@ -524,6 +524,7 @@ fn every_command_has_help_and_bad_usage_exits_2() {
         &["areas", "--kind", "planet"],
         &["export", "--breakdown", "colour=red"],
         &["compute", "aggregates", "--indicator", "NOPE"],
+        &["check", "--area", "Atlantis"],
         &[
             "compute",
             "progress",
