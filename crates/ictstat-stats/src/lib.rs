@@ -4,5 +4,6 @@
 
 pub mod aggregate;
 pub mod checks;
+pub mod derive;
 pub mod index;
 pub mod progress;

@@ -4,6 +4,8 @@
 mod aggregate;
 #[path = "stats/checks.rs"]
 mod checks;
+#[path = "stats/derive.rs"]
+mod derive;
 #[path = "stats/index.rs"]
 mod index;
 #[path = "stats/progress.rs"]
