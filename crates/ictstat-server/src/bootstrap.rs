@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use ictstat_core::Catalog;
 use ictstat_formats::ReadOptions;
-use ictstat_store::Db;
+use ictstat_store::{Db, WriteOutcome};
 
 use crate::ingest::{ImportOptions, ImportResult, IngestError, InputFile, import};
 
@@ -92,6 +92,8 @@ pub struct InitReport {
     pub catalog_written: bool,
     /// One result per bundled file; empty when the bundled data was already loaded.
     pub bundled: Vec<(String, ImportResult)>,
+    /// The revision of values derived from the bundled data, when it was loaded.
+    pub derived: Option<WriteOutcome>,
 }
 
 /// Brings a database up to the catalogue and bundled data of this build.
@@ -119,6 +121,7 @@ pub async fn init(db: &Db, catalog: &Arc<Catalog>) -> Result<InitReport, IngestE
             author: "ictstat".into(),
             kind: "bundled".into(),
             comment: Some("bundled open data".into()),
+            skip_derived: true,
             ..ImportOptions::default()
         };
         let result = import(
@@ -133,6 +136,8 @@ pub async fn init(db: &Db, catalog: &Arc<Catalog>) -> Result<InitReport, IngestE
         .await?;
         report.bundled.push((f.name.to_string(), result));
     }
+    // Rates from counts and population (and back) where the bundled files lack one of them.
+    report.derived = crate::ingest::derive_values(db, catalog, &[]).await?;
     db.set_meta("bundled_data", &fingerprint).await?;
     Ok(report)
 }

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use ictstat_core::{Catalog, Diagnostic, Observation, Report, Severity};
 use ictstat_formats::{ReadOptions, read};
 use ictstat_stats::checks::Checks;
-use ictstat_store::{Db, RevisionMeta, StoreError, WriteOutcome};
+use ictstat_stats::derive::{Definitions, derive};
+use ictstat_store::{Db, ObservationQuery, RevisionMeta, StoreError, WriteOutcome};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +34,9 @@ pub struct ImportOptions {
     /// Revision kind: `import` for users, `bundled` for the data shipped with ictstat.
     pub kind: String,
     pub comment: Option<String>,
+    /// Do not derive values after the write (the first-start loader derives once, after all
+    /// the bundled files).
+    pub skip_derived: bool,
 }
 
 /// One input file.
@@ -90,6 +94,10 @@ pub struct ImportResult {
     pub report: Report,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<WriteOutcome>,
+    /// The revision of values derived from the imported ones (`catalog/derived.toml`), when
+    /// there were any to write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived: Option<WriteOutcome>,
 }
 
 impl ImportResult {
@@ -110,6 +118,7 @@ pub async fn import(
     let content_hash =
         crate::state::files_sha256_hex(files.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())));
     let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+    let catalog_for_derive = catalog.clone();
     // Parsing a large file is CPU work: keep it off the async workers.
     let (observations, report, file_results) =
         tokio::task::spawn_blocking(move || validate_files(&catalog, files, &read_opts))
@@ -138,6 +147,7 @@ pub async fn import(
             files: file_results,
             report,
             outcome: None,
+            derived: None,
         });
     }
     let meta = RevisionMeta {
@@ -148,6 +158,7 @@ pub async fn import(
         content_hash: Some(content_hash),
     };
     let outcome = db.write(&meta, &observations).await?;
+    let mut areas: Vec<String> = observations.iter().map(|o| o.key.area.clone()).collect();
     // Freeing a million observations takes a few hundred milliseconds: do it off the path
     // that answers the caller.
     std::thread::spawn(move || drop(observations));
@@ -156,12 +167,70 @@ pub async fn import(
     } else {
         ImportStatus::Unchanged
     };
+    let derived = if status == ImportStatus::Written && !opts.skip_derived {
+        areas.sort_unstable();
+        areas.dedup();
+        derive_values(db, &catalog_for_derive, &areas).await?
+    } else {
+        None
+    };
     Ok(ImportResult {
         status,
         files: file_results,
         report,
         outcome: Some(outcome),
+        derived,
     })
+}
+
+/// Derives the values of `catalog/derived.toml` for `areas` (all when empty) from the current
+/// data and writes them as one `derived` revision. Only the areas an import touched can have
+/// changed inputs; values whose inputs did not change are rewritten as unchanged, i.e. not at
+/// all. Returns the outcome when something was written.
+pub async fn derive_values(
+    db: &Db,
+    catalog: &Catalog,
+    areas: &[String],
+) -> Result<Option<WriteOutcome>, IngestError> {
+    let definitions = Definitions::builtin(catalog)
+        .map_err(|e| IngestError::Reader(format!("catalog/derived.toml: {e}")))?;
+    let mut indicators: Vec<String> = definitions
+        .definitions
+        .iter()
+        .flat_map(|d| {
+            d.formula
+                .inputs()
+                .into_iter()
+                .chain([d.indicator.as_str()])
+                .map(str::to_string)
+        })
+        .collect();
+    indicators.sort();
+    indicators.dedup();
+    let latest = db.latest_revision().await?;
+    let query = ObservationQuery {
+        indicators,
+        areas: areas.to_vec(),
+        limit: i64::MAX as usize,
+        ..ObservationQuery::default()
+    };
+    let rows = db.observations_as_of(&query, latest).await?;
+    let observations: Vec<Observation> = rows.iter().filter_map(|r| r.to_observation()).collect();
+    let derived = derive(&definitions, &observations);
+    if derived.is_empty() {
+        return Ok(None);
+    }
+    let meta = RevisionMeta {
+        author: "ictstat".into(),
+        kind: "derived".into(),
+        file: None,
+        comment: Some(format!(
+            "values derived from the data of revision {latest} (catalog/derived.toml)"
+        )),
+        content_hash: None,
+    };
+    let outcome = db.write(&meta, &derived).await?;
+    Ok(outcome.revision.is_some().then_some(outcome))
 }
 
 /// Reads and validates every file and merges the results; a data point given by two files is

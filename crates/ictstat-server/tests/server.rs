@@ -113,7 +113,41 @@ async fn bundled_data_is_loaded_once_and_served() {
             .unwrap();
         assert!(!again.catalog_written && again.bundled.is_empty());
         assert_eq!(app.state.db.counts().await.unwrap(), (obs, revs));
-        assert_eq!(revs, bootstrap::bundled_files().len() as i64);
+        // One revision per bundled file, and one of the values derived from them.
+        assert_eq!(revs, bootstrap::bundled_files().len() as i64 + 1);
+        // A derived rate is 100 × subscriptions / population of the same country and year.
+        let (_, rates) = app
+            .get("/api/v1/observations?indicator=IT_CEL_SETS_P2")
+            .await;
+        let derived = rates["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["source"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("ictstat (derived)")
+            })
+            .expect("some rates are derived from counts and population");
+        assert_eq!(derived["nature"], "CA");
+        let (area, year) = (
+            derived["area"].as_str().unwrap(),
+            derived["period"].as_str().unwrap(),
+        );
+        let one = |code: &str| {
+            let app = &app;
+            let uri = format!(
+                "/api/v1/observations?indicator={code}&area={area}&start={year}&end={year}"
+            );
+            async move { app.get(&uri).await.1["data"][0]["value"].as_f64().unwrap() }
+        };
+        let (count, population) = (one("IT_CEL_SETS").await, one("SP_POP_TOTL").await);
+        let rate = derived["value"].as_f64().unwrap();
+        assert!(
+            (rate - 100.0 * count / population).abs() < 1e-9 * rate.abs().max(1.0),
+            "{derived}"
+        );
 
         // Afghanistan, Internet users 2019, as in data/gapminder/…internet_users…csv ("afg,2019,17.6").
         let (status, page) = app
@@ -1017,4 +1051,55 @@ IT_USE_ii99,UGA,2021,,17.5\nIT_USE_ii99,UGA,2022,,19\n";
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
     scratch.finish().await.unwrap();
+}
+
+/// Derived values follow their inputs after each import, and reported values win.
+#[tokio::test]
+async fn derived_values_follow_imports_and_yield_to_reported_ones() {
+    let (apps, scratch) = apps("derived", false).await;
+    for app in apps {
+        let csv =
+            "indicator,area,period,value\nIT_CEL_SETS,KEN,2022,1000\nSP_POP_TOTL,KEN,2022,500\n";
+        let (_, result) = app
+            .import("counts.csv", csv.as_bytes(), Some(TOKEN), "")
+            .await;
+        assert_eq!(result["derived"]["inserted"], 1, "{result}");
+        let derived = kenya_rate(&app).await;
+        // 100 × 1000 / 500
+        assert_eq!(derived["value"].as_f64(), Some(200.0));
+        assert!(
+            derived["footnote"]
+                .as_str()
+                .unwrap()
+                .contains("100 × IT_CEL_SETS / SP_POP_TOTL")
+        );
+        // New inputs, new derived value.
+        let csv = "indicator,area,period,value\nIT_CEL_SETS,KEN,2022,1100\n";
+        app.import("counts2.csv", csv.as_bytes(), Some(TOKEN), "")
+            .await;
+        assert_eq!(kenya_rate(&app).await["value"].as_f64(), Some(220.0));
+        // A reported rate replaces the derived one and is not overwritten afterwards.
+        let csv = "indicator,area,period,value,source\nIT_CEL_SETS_P2,KEN,2022,190,CA Kenya\n";
+        app.import("rate.csv", csv.as_bytes(), Some(TOKEN), "")
+            .await;
+        let csv = "indicator,area,period,value\nIT_CEL_SETS,KEN,2022,1200\n";
+        let (_, result) = app
+            .import("counts3.csv", csv.as_bytes(), Some(TOKEN), "")
+            .await;
+        assert!(result.get("derived").is_none(), "{result}");
+        let reported = kenya_rate(&app).await;
+        assert_eq!(
+            (reported["value"].as_f64(), reported["source"].as_str()),
+            (Some(190.0), Some("CA Kenya"))
+        );
+    }
+    scratch.finish().await.unwrap();
+}
+
+/// Kenya's mobile-cellular subscriptions per 100 as the API serves them.
+async fn kenya_rate(app: &TestApp) -> Value {
+    let (_, page) = app
+        .get("/api/v1/observations?indicator=IT_CEL_SETS_P2&area=KEN")
+        .await;
+    page["data"][0].clone()
 }

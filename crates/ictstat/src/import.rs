@@ -122,6 +122,7 @@ pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<u8> {
         author: args.author.clone(),
         kind: "import".into(),
         comment: args.comment.clone(),
+        skip_derived: false,
     };
     let files = load_files(&args.read)?;
     let (db, catalog) = crate::serve::open(database_url).await?;
@@ -167,6 +168,7 @@ fn check(args: &ReadArgs, ok_status: ImportStatus) -> anyhow::Result<u8> {
             files,
             report,
             outcome: None,
+            derived: None,
         },
         args.json,
     );

@@ -91,6 +91,7 @@ pub async fn create_import(
         author: "admin".into(),
         kind: "import".into(),
         comment: p.comment,
+        skip_derived: false,
     };
     let files = vec![InputFile {
         name: p.file_name,
