@@ -2,6 +2,8 @@
 
 #[path = "stats/aggregate.rs"]
 mod aggregate;
+#[path = "stats/bundled.rs"]
+mod bundled;
 #[path = "stats/checks.rs"]
 mod checks;
 #[path = "stats/derive.rs"]

@@ -615,39 +615,17 @@ fn un_sdg_regional_internet_use() {
 #[test]
 fn bundled_data_all_groups_and_years() {
     let catalog = Catalog::embedded().unwrap();
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data");
-    let population: Rows = csv::Reader::from_path(data.join("population/wb_sp_pop_totl.csv"))
-        .unwrap()
-        .records()
-        .filter_map(|rec| {
-            let r = rec.unwrap();
-            let code = catalog.resolve_area(&r[1])?;
-            Some((code.to_string(), r[2].parse().ok()?, r[3].parse().ok()?))
-        })
-        .collect();
-    let series = [
-        ("internet_users", UnitKind::Percent),
-        ("cell_phones_per_100_people", UnitKind::Rate),
-        ("cell_phones_total", UnitKind::Count),
-        ("broadband_subscribers_per_100_people", UnitKind::Rate),
-        ("broadband_subscribers", UnitKind::Count),
-        ("fixed_line_subscribers_per_100_people", UnitKind::Rate),
-    ];
-    let tables: Vec<(Rows, UnitKind)> = series
+    let rows_of = |indicator: &str| -> Rows {
+        crate::bundled::ROWS
+            .iter()
+            .filter(|r| r.indicator == indicator)
+            .map(|r| (r.area.clone(), r.year, r.value))
+            .collect()
+    };
+    let population = rows_of("SP_POP_TOTL");
+    let tables: Vec<(Rows, UnitKind)> = crate::bundled::SERIES
         .iter()
-        .map(|&(name, kind)| {
-            let file = format!("gapminder/ddf--datapoints--{name}--by--geo--time.csv");
-            let rows = csv::Reader::from_path(data.join(file))
-                .unwrap()
-                .records()
-                .filter_map(|rec| {
-                    let r = rec.unwrap();
-                    let code = catalog.resolve_area(&r[0])?;
-                    Some((code.to_string(), r[1].parse().ok()?, r[2].parse().ok()?))
-                })
-                .collect();
-            (rows, kind)
-        })
+        .map(|&(_, indicator, kind)| (rows_of(indicator), kind))
         .collect();
 
     let groups = catalog_groups(&catalog);
