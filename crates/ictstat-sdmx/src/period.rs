@@ -8,7 +8,8 @@
 /// basic periods (`2015`, `2015-A1`, `2015-S2`, `2015-Q3`, `2015-07`), reporting months
 /// (`2015-M07`), dates and date-times (`2015-07-31`, `2015-07-31T00:00:00Z`).
 pub fn months(period: &str) -> Option<(i32, i32)> {
-    let year: i32 = period.get(..4)?.parse().ok()?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let year = period.get(..4).filter(|y| digits(y))?.parse::<i32>().ok()?;
     let base = year * 12;
     let rest = &period[4..];
     if rest.is_empty() {
@@ -16,7 +17,7 @@ pub fn months(period: &str) -> Option<(i32, i32)> {
     }
     let rest = rest.strip_prefix('-')?;
     let number = |s: &str, max: i32| -> Option<i32> {
-        let n: i32 = s.parse().ok()?;
+        let n: i32 = digits(s).then(|| s.parse().ok())??;
         (1..=max).contains(&n).then_some(n)
     };
     let span = |n: i32, len: i32| Some((base + (n - 1) * len, base + n * len - 1));
@@ -32,7 +33,7 @@ pub fn months(period: &str) -> Option<(i32, i32)> {
             let date_ok = tail.is_empty()
                 || (tail.len() >= 3
                     && tail.starts_with('-')
-                    && tail[1..3].bytes().all(|b| b.is_ascii_digit())
+                    && tail.as_bytes()[1..3].iter().all(u8::is_ascii_digit)
                     && (tail.len() == 3 || tail.as_bytes()[3] == b'T'));
             date_ok.then_some((base + month - 1, base + month - 1))
         }
@@ -53,7 +54,21 @@ mod tests {
         assert_eq!(months("2015-M04"), months("2015-04"));
         assert_eq!(months("2015-04-30"), months("2015-04"));
         assert_eq!(months("2015-04-30T12:00:00Z"), months("2015-04"));
-        for bad in ["15", "2015-Q5", "2015-13", "2015-W05", "20x5", "2015-04-3x"] {
+        // Not ASCII where a digit is due (a panic once: slicing inside `é`), signs.
+        for bad in [
+            "15",
+            "2015-Q5",
+            "2015-13",
+            "2015-W05",
+            "20x5",
+            "2015-04-3x",
+            "2015-01-1é",
+            "2015-0é",
+            "é015",
+            "2015-+1",
+            "+201",
+            "2015-Q+1",
+        ] {
             assert_eq!(months(bad), None, "{bad}");
         }
     }

@@ -19,7 +19,9 @@ pub fn text(s: &str) -> Cow<'_, str> {
 
 fn escape(s: &str, in_attribute: bool) -> Cow<'_, str> {
     let needs = |c: char| {
-        matches!(c, '&' | '<' | '>') || (in_attribute && matches!(c, '"' | '\n' | '\r' | '\t'))
+        matches!(c, '&' | '<' | '>')
+            || (in_attribute && matches!(c, '"' | '\n' | '\r' | '\t'))
+            || forbidden(c)
     };
     if !s.chars().any(needs) {
         return Cow::Borrowed(s);
@@ -34,10 +36,17 @@ fn escape(s: &str, in_attribute: bool) -> Cow<'_, str> {
             '\n' if in_attribute => out.push_str("&#10;"),
             '\r' if in_attribute => out.push_str("&#13;"),
             '\t' if in_attribute => out.push_str("&#9;"),
+            c if forbidden(c) => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Control characters XML 1.0 cannot carry at all, not even escaped: a footnote holding one
+/// is written with U+FFFD in its place rather than as an ill-formed message.
+fn forbidden(c: char) -> bool {
+    c < ' ' && !matches!(c, '\t' | '\n' | '\r')
 }
 
 #[cfg(test)]
@@ -50,5 +59,6 @@ mod tests {
         assert_eq!(text(r#"a<b & "c""#), r#"a&lt;b &amp; "c""#);
         assert_eq!(attr("line\nbreak"), "line&#10;break");
         assert!(matches!(attr("plain"), Cow::Borrowed(_)));
+        assert_eq!(text("bell\u{7}tab\t"), "bell\u{FFFD}tab\t");
     }
 }

@@ -214,10 +214,26 @@ fn key_layout(dsd: &Dsd) -> String {
 
 /// REST 1.5 key: exactly one part per dimension, `.`-separated; empty = any; `+` = OR;
 /// `all` = every key.
+/// The most codes (1.5: `+`-joined, 2.x: keys and filter alternatives) one query may list.
+/// Matching costs rows × alternatives: without a bound, one URL of a few thousand keys would
+/// keep a core busy for seconds. Clients that need more split the query.
+const MAX_ALTERNATIVES: usize = 500;
+
+fn too_many_alternatives(what: &str, count: usize) -> Result<(), SdmxError> {
+    if count > MAX_ALTERNATIVES {
+        Err(SdmxError::syntax(format!(
+            "{what} lists {count} alternatives; at most {MAX_ALTERNATIVES} per query: split it"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 fn key_v1(s: Option<&str>, dsd: &Dsd) -> Result<Vec<KeyPattern>, SdmxError> {
     let Some(key) = s.filter(|k| *k != "all") else {
         return Ok(Vec::new());
     };
+    too_many_alternatives("the key", key.matches('+').count() + 1)?;
     let parts: Vec<&str> = key.split('.').collect();
     if parts.len() != dsd.dimensions.len() {
         return Err(SdmxError::syntax(format!(
@@ -249,6 +265,7 @@ fn key_v2(s: Option<&str>, dsd: &Dsd) -> Result<Vec<KeyPattern>, SdmxError> {
     let Some(keys) = s.filter(|k| !k.is_empty() && *k != "*" && *k != "all") else {
         return Ok(Vec::new());
     };
+    too_many_alternatives("the key", keys.matches(',').count() + 1)?;
     keys.split(',')
         .map(|key| {
             let parts: Vec<&str> = key.split('.').collect();
@@ -426,6 +443,7 @@ fn component_filter(name: &str, value: &str, dsd: &Dsd) -> Result<ComponentFilte
             dsd.r#ref.triplet()
         )));
     }
+    too_many_alternatives(&format!("c[{name}]"), value.matches([',', '+']).count() + 1)?;
     let any_of = value
         .split(',')
         .map(|alt| {

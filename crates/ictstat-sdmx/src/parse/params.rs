@@ -8,7 +8,14 @@ pub(super) struct Params(Vec<(String, String)>);
 impl Params {
     pub(super) fn parse(query: &str) -> Result<Params, SdmxError> {
         let mut out: Vec<(String, String)> = Vec::new();
+        // Far more than any SDMX query has; bounds the duplicate check below.
+        const MAX_PARAMS: usize = 64;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
+            if out.len() == MAX_PARAMS {
+                return Err(SdmxError::syntax(format!(
+                    "more than {MAX_PARAMS} query parameters"
+                )));
+            }
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let (k, v) = (percent_decode(k)?, percent_decode(v)?);
             if out.iter().any(|(seen, _)| *seen == k) {
@@ -67,6 +74,8 @@ pub(super) fn percent_decode(s: &str) -> Result<String, SdmxError> {
         if bytes[i] == b'%' {
             let hex = bytes
                 .get(i + 1..i + 3)
+                // Two hex digits (`from_str_radix` alone would take `%+1`).
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
                 .ok_or_else(|| SdmxError::syntax(format!("bad percent-encoding in `{s}`")))?;

@@ -196,4 +196,40 @@ fn malformed_queries_name_the_problem() {
     assert_eq!(kind, ErrorKind::Syntax);
     let (kind, _) = err("data/DF_ICT/all", "startPeriod=2015%ZZ");
     assert_eq!(kind, ErrorKind::Syntax);
+    // Not ASCII where a digit is due: an error, not a panic; `%+1` is not percent-encoding.
+    let (kind, msg) = err("data/DF_ICT/all", "startPeriod=2015-01-1%C3%A9");
+    assert_eq!(kind, ErrorKind::Syntax);
+    assert!(msg.contains("2015-01-1é"), "{msg}");
+    let (kind, _) = err("data/DF_ICT/all", "startPeriod=2015%+1");
+    assert_eq!(kind, ErrorKind::Syntax);
+    // Bounded work: at most 500 alternatives, 64 parameters.
+    let keys = (0..501)
+        .map(|i| format!("A.G.S{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let (kind, msg) = err(&format!("data/dataflow/ICTSTAT/DF_ICT/1.0/{keys}"), "");
+    assert_eq!(kind, ErrorKind::Syntax);
+    assert!(msg.contains("501 alternatives"), "{msg}");
+    let areas = (0..501)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join("+");
+    let (kind, _) = err(
+        &format!("data/DF_ICT/A.G.IT_USE_ii99.{areas}..........."),
+        "",
+    );
+    assert_eq!(kind, ErrorKind::Syntax);
+    let filter = vec!["ne:1"; 501].join(",");
+    let (kind, _) = err(
+        "data/dataflow/ICTSTAT/DF_ICT/1.0/*",
+        &format!("c[OBS_VALUE]={filter}"),
+    );
+    assert_eq!(kind, ErrorKind::Syntax);
+    let params = (0..65)
+        .map(|i| format!("p{i}=1"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let (kind, msg) = err("data/DF_ICT/all", &params);
+    assert_eq!(kind, ErrorKind::Syntax);
+    assert!(msg.contains("64"), "{msg}");
 }
