@@ -29,4 +29,4 @@ pub use model::{
     Dsd, KEY_DIMENSIONS, OBS_VALUE, Ref, Registry, SdmxCodelist, TIME_PERIOD,
 };
 pub use parse::parse;
-pub use row::{DataRow, format_number};
+pub use row::{DataRow, format_number, group_frequencies};

@@ -46,8 +46,14 @@ impl<'a> DataRow<'a> {
         }
     }
 
-    /// Whether two rows belong to the same series.
+    /// Whether two rows belong to the same SDMX series: the same key, frequency included.
     pub fn same_series(&self, other: &DataRow<'_>) -> bool {
+        self.same_key(other) && frequency(self.period) == frequency(other.period)
+    }
+
+    /// The same indicator, area and breakdown: one series of the store, which may hold
+    /// periods of several frequencies.
+    fn same_key(&self, other: &DataRow<'_>) -> bool {
         self.indicator == other.indicator
             && self.area == other.area
             && self.breakdown == other.breakdown
@@ -73,6 +79,23 @@ impl<'a> DataRow<'a> {
             attr::UPPER_BOUND => number(a.upper_bound),
             attr::STD_ERROR => number(a.std_error),
             _ => None,
+        }
+    }
+}
+
+/// Makes each SDMX series contiguous. Rows come grouped by store series and sorted by period
+/// as text, which interleaves frequencies (`2015`, `2015-Q1`, `2016`); SDMX keys the
+/// frequency, so each frequency of a store series must come as one run. A stable sort within
+/// each store series keeps the periods in order. Nothing moves when all periods are years.
+pub fn group_frequencies<T>(rows: &mut [T], row: impl for<'a> Fn(&'a T) -> DataRow<'a>) {
+    if rows.iter().all(|r| row(r).period.len() == 4) {
+        return;
+    }
+    let mut start = 0;
+    for end in 1..=rows.len() {
+        if end == rows.len() || !row(&rows[end - 1]).same_key(&row(&rows[end])) {
+            rows[start..end].sort_by_key(|r| frequency(row(r).period));
+            start = end;
         }
     }
 }

@@ -1103,3 +1103,45 @@ async fn kenya_rate(app: &TestApp) -> Value {
         .await;
     page["data"][0].clone()
 }
+
+/// A store series with annual and quarterly values is two SDMX series, one per frequency,
+/// each whole (the store sorts `2015-Q1` between `2015` and `2016`).
+#[tokio::test]
+async fn sdmx_series_are_split_by_frequency() {
+    let (apps, scratch) = apps("sdmx_freq", false).await;
+    let csv = "indicator,area,period,value\nIT_USE_ii99,KEN,2015,10\nIT_USE_ii99,KEN,2015-Q1,11\nIT_USE_ii99,KEN,2016,12\n";
+    for app in apps {
+        app.import("mixed.csv", csv.as_bytes(), Some(TOKEN), "")
+            .await;
+        // Any frequency (the key's first part empty).
+        let uri = "/sdmx/data/DF_ICT/.G.IT_USE_ii99.404...........";
+        let (status, _, body) = app
+            .sdmx(uri, Some("application/vnd.sdmx.data+csv;version=2.0.0"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let freq_period: Vec<(&str, &str)> = body
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[3], f[18])
+            })
+            .collect();
+        assert_eq!(
+            freq_period,
+            [("A", "2015"), ("A", "2016"), ("Q", "2015-Q1")]
+        );
+        let (_, _, json) = app
+            .sdmx(uri, Some("application/vnd.sdmx.data+json;version=2.0.0"))
+            .await;
+        let doc: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            doc["data"]["dataSets"][0]["series"]
+                .as_object()
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+    scratch.finish().await.unwrap();
+}

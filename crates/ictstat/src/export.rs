@@ -59,6 +59,8 @@ pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<u8> {
     db.close().await;
 
     if let Some(format) = sdmx {
+        let mut rows: Vec<&ictstat_store::ObservationRow> = rows.iter().collect();
+        ictstat_sdmx::group_frequencies(&mut rows, |r| ictstat_server::sdmx_data_row(r));
         write_output(args.output.as_deref(), |out| {
             write_sdmx(format, &catalog, &rows, out)
         })?;
@@ -102,7 +104,7 @@ fn sdmx_format(name: &str) -> Option<DataFormat> {
 fn write_sdmx(
     format: DataFormat,
     catalog: &Catalog,
-    rows: &[ictstat_store::ObservationRow],
+    rows: &[&ictstat_store::ObservationRow],
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let registry = Registry::build(catalog, ictstat_sdmx::Config::default());
@@ -132,7 +134,7 @@ fn write_sdmx(
     ictstat_sdmx::data::write(
         format,
         &msg,
-        rows.iter().map(ictstat_server::sdmx_data_row),
+        rows.iter().map(|r| ictstat_server::sdmx_data_row(r)),
         out,
     )
 }

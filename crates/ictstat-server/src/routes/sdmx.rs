@@ -26,7 +26,9 @@ use ictstat_sdmx::query::{
     StructureQuery, VersionSel,
 };
 use ictstat_sdmx::structure::{self, Availability, Selection};
-use ictstat_sdmx::{Api, DataRow, Dataflow, ErrorKind, Header, Registry, SdmxError};
+use ictstat_sdmx::{
+    Api, DataRow, Dataflow, ErrorKind, Header, Registry, SdmxError, group_frequencies,
+};
 use ictstat_store::{AsOf, ObservationQuery, ObservationRow, Snapshot};
 
 use super::answer_cache::{AnswerCache, Key, MAX_ENTRY_BYTES};
@@ -365,13 +367,14 @@ impl Job {
             },
             Source::AsOf(rows) => rows.iter().collect(),
         };
-        let selected = candidates
+        let mut selected: Vec<&ObservationRow> = candidates
             .into_iter()
             .filter(|r| {
                 self.min_revision.is_none_or(|m| r.revision >= m)
                     && filter.matches(&data_row(r), &self.catalog)
             })
             .collect();
+        group_frequencies(&mut selected, |r| data_row(r));
         window(
             selected,
             |a, b| data_row(a).same_series(&data_row(b)),
