@@ -14,8 +14,15 @@ use axum::body::Bytes;
 
 /// Largest answer kept.
 pub const MAX_ENTRY_BYTES: usize = 4 << 20;
-/// Bytes kept in all.
+/// Bytes kept in all, keys included (a URI may be tens of kilobytes).
 const BUDGET_BYTES: usize = 64 << 20;
+/// Entries kept at most: bounds the memory of many tiny answers and the eviction scan.
+const MAX_ENTRIES: usize = 10_000;
+
+/// What an entry costs: its body, its URI and a rough allowance for the rest.
+fn cost(key: &Key, body: &Bytes) -> usize {
+    body.len() + key.uri.len() + 64
+}
 
 /// What identifies an answer: the revision, the request and the negotiated media type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -56,11 +63,11 @@ impl AnswerCache {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         inner.clock += 1;
         let now = inner.clock;
-        inner.bytes += body.len();
-        if let Some((old, _)) = inner.entries.insert(key, (body, now)) {
-            inner.bytes -= old.len();
+        inner.bytes += cost(&key, &body);
+        if let Some((old, _)) = inner.entries.insert(key.clone(), (body, now)) {
+            inner.bytes -= cost(&key, &old);
         }
-        while inner.bytes > BUDGET_BYTES {
+        while inner.bytes > BUDGET_BYTES || inner.entries.len() > MAX_ENTRIES {
             let Some(oldest) = inner
                 .entries
                 .iter()
@@ -70,7 +77,7 @@ impl AnswerCache {
                 break;
             };
             if let Some((gone, _)) = inner.entries.remove(&oldest) {
-                inner.bytes -= gone.len();
+                inner.bytes -= cost(&oldest, &gone);
             }
         }
     }
@@ -104,5 +111,23 @@ mod tests {
         }
         assert!(cache.get(&key(1, "/0")).is_none(), "oldest evicted");
         assert!(cache.get(&key(1, "/a")).is_some(), "recently used kept");
+    }
+
+    #[test]
+    fn keys_count_and_entries_are_bounded() {
+        let cache = AnswerCache::default();
+        // Long URIs with tiny answers: the keys are what fills the budget.
+        let long = "x".repeat(64 << 10);
+        for i in 0..2_000 {
+            cache.put(key(1, &format!("/{i}{long}")), Bytes::from_static(b"ok"));
+        }
+        let inner = cache.inner.lock().unwrap();
+        assert!(inner.bytes <= BUDGET_BYTES, "{}", inner.bytes);
+        assert!(inner.entries.len() < 2_000);
+        drop(inner);
+        for i in 0..(MAX_ENTRIES + 10) {
+            cache.put(key(2, &i.to_string()), Bytes::from_static(b"ok"));
+        }
+        assert!(cache.inner.lock().unwrap().entries.len() <= MAX_ENTRIES);
     }
 }
