@@ -32,6 +32,16 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "bad-request", message)
     }
 
+    /// A server failure: logged in full, answered without internals.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!("{detail}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server failed to answer; see its log",
+        )
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not-found", message)
     }

@@ -98,6 +98,9 @@ pub struct ImportResult {
     /// there were any to write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub derived: Option<WriteOutcome>,
+    /// Why the derivation after a written import failed (the import itself stands).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derive_error: Option<String>,
 }
 
 impl ImportResult {
@@ -148,6 +151,7 @@ pub async fn import(
             report,
             outcome: None,
             derived: None,
+            derive_error: None,
         });
     }
     let meta = RevisionMeta {
@@ -157,8 +161,19 @@ pub async fn import(
         comment: opts.comment.clone(),
         content_hash: Some(content_hash),
     };
+    // An import and the derivation that follows it are one step for the imports of this
+    // process: a derivation must not write over a value another import reported meanwhile.
+    // (Two processes importing into one database at once can still interleave; the store
+    // serialises each write, not the pair.)
+    let _one_at_a_time = WRITE_AND_DERIVE.lock().await;
     let outcome = db.write(&meta, &observations).await?;
-    let mut areas: Vec<String> = observations.iter().map(|o| o.key.area.clone()).collect();
+    let areas: Vec<String> = observations
+        .iter()
+        .map(|o| o.key.area.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     // Freeing a million observations takes a few hundred milliseconds: do it off the path
     // that answers the caller.
     std::thread::spawn(move || drop(observations));
@@ -167,21 +182,29 @@ pub async fn import(
     } else {
         ImportStatus::Unchanged
     };
-    let derived = if status == ImportStatus::Written && !opts.skip_derived {
-        areas.sort_unstable();
-        areas.dedup();
-        derive_values(db, &catalog_for_derive, &areas).await?
-    } else {
-        None
-    };
+    let (mut derived, mut derive_error) = (None, None);
+    if status == ImportStatus::Written && !opts.skip_derived {
+        // The import is committed: a failed derivation is reported, not an import failure.
+        match derive_values(db, &catalog_for_derive, &areas).await {
+            Ok(outcome) => derived = outcome,
+            Err(e) => {
+                tracing::error!("deriving values after the import failed: {e}");
+                derive_error = Some(e.to_string());
+            }
+        }
+    }
     Ok(ImportResult {
         status,
         files: file_results,
         report,
         outcome: Some(outcome),
         derived,
+        derive_error,
     })
 }
+
+/// Serialises an import's write and the derivation after it (see `import`).
+static WRITE_AND_DERIVE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Derives the values of `catalog/derived.toml` for `areas` (all when empty) from the current
 /// data and writes them as one `derived` revision. Only the areas an import touched can have

@@ -169,6 +169,7 @@ fn check(args: &ReadArgs, ok_status: ImportStatus) -> anyhow::Result<u8> {
             report,
             outcome: None,
             derived: None,
+            derive_error: None,
         },
         args.json,
     );

@@ -1,14 +1,14 @@
 //! `GET /aggregates`: group aggregates with their coverage.
 
-use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ictstat_stats::aggregate::{CoverageRule, GapFill};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::Query;
 use super::params::{list, resolve_areas, resolve_indicator};
+use super::{computed, json};
 use crate::compute::{AggregateError, AggregateRequest, aggregates};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -100,9 +100,13 @@ pub async fn list_aggregates(
     State(state): State<AppState>,
     Query(params): Query<AggregateParams>,
 ) -> Result<Response, ApiError> {
-    let indicator = resolve_indicator(&state.catalog, &params.indicator)?;
+    let code = resolve_indicator(&state.catalog, &params.indicator)?
+        .code
+        .clone();
     let request = params.to_request(&state.catalog)?;
-    let snapshot = state.read_model.snapshot();
-    let result = aggregates(&snapshot, &state.catalog, indicator, &request)?;
-    Ok(Json(result).into_response())
+    computed(state, move |snapshot, catalog| {
+        let indicator = resolve_indicator(catalog, &code)?;
+        json(&aggregates(snapshot, catalog, indicator, &request)?)
+    })
+    .await
 }

@@ -1,12 +1,12 @@
 //! `GET /index`: the ICT Development Index.
 
-use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::Query;
+use super::{computed, json};
 use crate::compute::index;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -34,8 +34,11 @@ pub async fn ict_development_index(
     State(state): State<AppState>,
     Query(params): Query<IndexParams>,
 ) -> Result<Response, ApiError> {
-    let snapshot = state.read_model.snapshot();
-    let scores = index(&snapshot, &state.catalog, params.year)
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    Ok(Json(scores).into_response())
+    computed(state, move |snapshot, catalog| {
+        json(
+            &index(snapshot, catalog, params.year)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?,
+        )
+    })
+    .await
 }

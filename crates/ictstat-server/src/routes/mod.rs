@@ -112,3 +112,34 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
+
+/// Runs a computation over the current data on a blocking thread and answers the JSON it
+/// makes: statistics over every country take tens of milliseconds of CPU, which must not
+/// stall the async workers that serve everything else.
+async fn computed<F>(state: AppState, compute: F) -> Result<axum::response::Response, ApiError>
+where
+    F: FnOnce(&ictstat_store::Snapshot, &ictstat_core::Catalog) -> Result<Vec<u8>, ApiError>
+        + Send
+        + 'static,
+{
+    use axum::response::IntoResponse;
+    let body = tokio::task::spawn_blocking(move || {
+        let snapshot = state.read_model.snapshot();
+        compute(&snapshot, &state.catalog)
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
+}
+
+/// A result as JSON bytes, for [`computed`].
+fn json(value: &impl serde::Serialize) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(value).map_err(ApiError::internal)
+}

@@ -1,8 +1,7 @@
 //! `GET /progress`: progress toward targets, by several methods side by side.
 
-use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ictstat_core::Catalog;
 use ictstat_stats::progress::{Direction, Method};
 use serde::Deserialize;
@@ -10,6 +9,7 @@ use utoipa::IntoParams;
 
 use super::extract::Query;
 use super::params::{list, resolve_areas, resolve_indicator};
+use super::{computed, json};
 use crate::compute::{ProgressRequest, ProgressRequestError, progress};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -95,9 +95,13 @@ pub async fn list_progress(
     State(state): State<AppState>,
     Query(params): Query<ProgressParams>,
 ) -> Result<Response, ApiError> {
-    let indicator = resolve_indicator(&state.catalog, &params.indicator)?;
+    let code = resolve_indicator(&state.catalog, &params.indicator)?
+        .code
+        .clone();
     let request = params.to_request(&state.catalog)?;
-    let snapshot = state.read_model.snapshot();
-    let result = progress(&snapshot, &state.catalog, indicator, &request)?;
-    Ok(Json(result).into_response())
+    computed(state, move |snapshot, catalog| {
+        let indicator = resolve_indicator(catalog, &code)?;
+        json(&progress(snapshot, catalog, indicator, &request)?)
+    })
+    .await
 }

@@ -1,12 +1,13 @@
 //! `GET /validation`: the validation rules over series, on demand.
 
-use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::Query;
 use super::params::{list, resolve_areas};
+use super::{computed, json};
 use crate::compute::validation;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -34,16 +35,14 @@ pub struct ValidationParams {
 pub async fn validate_current(
     State(state): State<AppState>,
     Query(params): Query<ValidationParams>,
-) -> Result<Json<ictstat_core::Report>, ApiError> {
+) -> Result<Response, ApiError> {
     let areas = resolve_areas(&state.catalog, list(&params.area))?;
-    let snapshot = state.read_model.snapshot();
-    let report = validation(
-        &snapshot,
-        &state.catalog,
-        &areas,
-        None,
-        params.outliers.unwrap_or(false),
-    )
-    .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    Ok(Json(report))
+    let outliers = params.outliers.unwrap_or(false);
+    computed(state, move |snapshot, catalog| {
+        json(
+            &validation(snapshot, catalog, &areas, None, outliers)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?,
+        )
+    })
+    .await
 }
