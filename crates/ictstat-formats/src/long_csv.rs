@@ -2,7 +2,7 @@
 //! breakdown dimension, attribute columns. It is ictstat's own exchange layout (what
 //! [`crate::write_long_csv`] writes) and the layout of XLSX imports.
 
-use crate::columns::{Attr, Role, role};
+use crate::columns::{Attr, Role, normalize, role};
 use crate::csv_table::CsvTable;
 use crate::diag::{Diags, Found};
 use crate::rules;
@@ -131,6 +131,13 @@ impl LongLayout {
         if !complete {
             return None;
         }
+        // ACTION has its SDMX meaning only in an SDMX-CSV file (one with its structure
+        // column); a user's own `action` column is a label.
+        let sdmx_csv = cols
+            .names
+            .iter()
+            .any(|n| matches!(normalize(n).as_str(), "structure" | "dataflow"));
+        let action = action.filter(|_| sdmx_csv);
         Some(LongLayout {
             indicator: indicator?,
             area: area?,

@@ -1505,6 +1505,12 @@ dataflow,IAEG-SDGs:DF_SDG_GLH(1.12),R,A,IT_USE_ii99,KE,2022,31\n";
         )]
     );
     assert!(p.report.has_errors());
+
+    // Outside SDMX-CSV an `action` column is the user's own: a label.
+    let own = "indicator,area,period,value,action\nIT_USE_ii99,KE,2021,29.5,D\n";
+    let p = read("own.csv", own.as_bytes(), catalog(), &opts());
+    assert_eq!(findings(&p), vec![]);
+    assert_eq!(find(&p, "IT_USE_ii99", "404", "2021", "").value, Some(29.5));
 }
 
 // ---------------------------------------------------------------------------------------------
