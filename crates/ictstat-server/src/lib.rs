@@ -1,7 +1,8 @@
-//! The HTTP side of ictstat: the JSON API under `/api/v1` with its OpenAPI document, and
-//! downloads. Also the import service (`ingest`) and the first-start loader (`bootstrap`)
-//! that the CLI shares with the API, so that a file imported either way goes through exactly
-//! the same validation and write.
+//! The HTTP side of ictstat: the JSON API under `/api/v1` with its OpenAPI document and
+//! downloads, the statistics over the current data (`compute`), and the SDMX REST API under
+//! `/sdmx`. Also the import service (`ingest`) and the first-start loader (`bootstrap`) that
+//! the CLI shares with the API, so that a file imported either way goes through exactly the
+//! same validation, write and derivation.
 
 pub mod bootstrap;
 pub mod compute;
