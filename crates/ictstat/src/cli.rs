@@ -87,10 +87,10 @@ pub struct ServeArgs {
 
 #[derive(Args)]
 pub struct ReadArgs {
-    /// Files to read: long CSV, Open SDG CSV, World Bank CSV, Gapminder DDF CSV or XLSX.
+    /// Files to read: long CSV (and SDMX-CSV), Open SDG CSV, World Bank CSV, Gapminder DDF CSV, XLSX, SDMX-ML or SDMX-JSON.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Layout, when the file name does not tell: long-csv, open-sdg, world-bank, gapminder, xlsx, sdmx-ml.
+    /// Layout, when the file name does not tell: long-csv, open-sdg, world-bank, gapminder, xlsx, sdmx-ml, sdmx-json.
     #[arg(long)]
     pub format: Option<String>,
     /// Indicator, for layouts that do not name it.

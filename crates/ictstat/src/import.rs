@@ -17,7 +17,7 @@ fn read_options(args: &ReadArgs) -> anyhow::Result<ReadOptions> {
         Some(f) => match f.parse::<Format>() {
             Ok(f) => Some(f),
             Err(_) => crate::usage!(
-                "unknown --format `{f}`: use long-csv, open-sdg, world-bank, gapminder, xlsx or sdmx-ml"
+                "unknown --format `{f}`: use long-csv, open-sdg, world-bank, gapminder, xlsx, sdmx-ml or sdmx-json"
             ),
         },
     };

@@ -23,7 +23,7 @@ pub struct ImportParams {
     /// The file's name: it decides the layout when `format` is absent, and names the
     /// indicator in Open SDG (`indicator_17-8-1.csv`) and Gapminder files.
     pub file_name: String,
-    /// `long-csv`, `open-sdg`, `world-bank`, `gapminder`, `xlsx` or `sdmx-ml`.
+    /// `long-csv`, `open-sdg`, `world-bank`, `gapminder`, `xlsx`, `sdmx-ml` or `sdmx-json`.
     pub format: Option<String>,
     /// Indicator for layouts that do not name it.
     pub indicator: Option<String>,
