@@ -322,7 +322,9 @@ pub(crate) fn read(text: &str, opts: &ReadOptions, v: &mut Validator<'_>, diags:
         emit: Emitter::new(opts, v),
         diags,
     };
-    if ctx.message() && ctx.emit.observations == 0 {
+    // "No data" only when nothing else explains it: a message whose every observation was
+    // refused already says why.
+    if ctx.message() && ctx.emit.observations == 0 && ctx.diags.report.errors == 0 {
         no_data(1, ctx.diags);
     }
 }
@@ -445,12 +447,13 @@ impl<'t> Ctx<'t, '_, '_, '_> {
             for (key, raw) in &series.0 {
                 let spath = format!("{path}.series[{}]", quoted(key));
                 let sline = self.line_of(raw);
+                // A bad series is reported and skipped; the others are still read and reported.
                 let Some(s) = self.parse::<Series<'t>>(raw, &spath) else {
-                    return false;
+                    continue;
                 };
                 let mut slevel = Level::new();
                 if !self.key(&mut slevel, &layout.series_dims, key, sline, &spath) {
-                    return false;
+                    continue;
                 }
                 if let Some(attrs) = &s.attributes
                     && !self.attributes(
@@ -461,7 +464,7 @@ impl<'t> Ctx<'t, '_, '_, '_> {
                         &format!("{spath}.attributes"),
                     )
                 {
-                    return false;
+                    continue;
                 }
                 if let Some(obs) = &s.observations
                     && !self.observations(&spath, obs, layout, [&slevel, &level])
@@ -486,36 +489,38 @@ impl<'t> Ctx<'t, '_, '_, '_> {
         outer: [&Level; 2],
     ) -> bool {
         let mut opath = String::new();
-        for (key, raw) in &obs.0 {
+        // A problem with one observation is reported and the others are still read, so the
+        // report lists everything that does not map (a fatal rule still refuses the file).
+        'observations: for (key, raw) in &obs.0 {
             opath.clear();
             let _ = write!(opath, "{parent}.observations[{}]", quoted(key));
             let line = self.line_of(raw);
             let Some(values) = self.parse::<Vec<Value>>(raw, &opath) else {
-                return false;
+                continue;
             };
             let mut level = Level::new();
             if !self.key(&mut level, &layout.obs_dims, key, line, &opath) {
-                return false;
+                continue;
             }
             let (measures, attrs) = values.split_at(values.len().min(layout.measures.len()));
             let single = layout.measures.len() == 1;
             for (m, v) in layout.measures.iter().zip(measures) {
                 let Some(text) = self.resolve(m, v, line, &opath) else {
-                    return false;
+                    continue 'observations;
                 };
                 if let Some(text) = text {
                     if single || Level::is_value(&m.id) {
                         if !self.check_size(&m.id, &text, line, &opath) {
-                            return false;
+                            continue 'observations;
                         }
                         level.set_value(text);
                     } else if !self.put(&mut level, &m.id, text, line, &opath) {
-                        return false;
+                        continue 'observations;
                     }
                 }
             }
             if !self.attributes(&mut level, &layout.obs_attrs, attrs, line, &opath) {
-                return false;
+                continue;
             }
             self.emit.names.location.clear();
             self.emit.names.location.push_str(&opath);

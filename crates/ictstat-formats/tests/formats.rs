@@ -1821,6 +1821,21 @@ fn sdmx_json_structure_problems() {
             "3"
         )]
     );
+    // Every bad reference is reported (the message is refused as a whole all the same).
+    let p = read_json(
+        r#"{"structure": {"dimensions": {"series": [{"id": "SERIES", "values": [{"id": "IT_USE_ii99"}]}, {"id": "REF_AREA", "values": [{"id": "KE"}]}],
+  "observation": [{"id": "TIME_PERIOD", "values": [{"id": "2019"}, {"id": "2020"}, {"id": "2021"}]}]},
+  "attributes": {"observation": [{"id": "OBS_STATUS", "values": [{"id": "A"}]}]}},
+ "dataSets": [{"series": {"0:0": {"observations": {
+   "0": [1, 3],
+   "1": [2, 0],
+   "2": [3, 7]}}}}]}"#,
+    );
+    assert_eq!(
+        rule_ids(&p),
+        vec!["sdmx-bad-reference", "sdmx-bad-reference"]
+    );
+    assert!(p.observations.is_empty());
     // The observation has no area: missing-column, as in SDMX-ML.
     let p = read_json(
         r#"{"structure": {"dimensions": {"series": [{"id": "SERIES", "values": [{"id": "IT_USE_ii99"}]}],
