@@ -30,9 +30,15 @@ pub async fn open(database_url: &str) -> anyhow::Result<(Db, Arc<Catalog>)> {
     for (file, result) in &report.bundled {
         let written = result.outcome.as_ref().map_or(0, |o| o.inserted);
         tracing::info!(
-            "bundled {file}: {written} observations written; {} rows refused (areas that are not UN M49 countries), {} warnings (World Bank aggregates skipped)",
+            "bundled {file}: {written} observations written; {} rows refused (areas that are not UN M49 countries), {} warnings (World Bank aggregates skipped, validation rules)",
             result.report.errors,
             result.report.warnings
+        );
+    }
+    if let Some(derived) = &report.derived {
+        tracing::info!(
+            "{} values derived from the bundled data (catalog/derived.toml)",
+            derived.inserted
         );
     }
     if !report.bundled.is_empty() {
