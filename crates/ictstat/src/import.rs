@@ -108,6 +108,17 @@ fn print_result(result: &ImportResult, json: bool) {
         "{}: {} errors, {} warnings{written}",
         result.status, r.errors, r.warnings
     );
+    if let Some(d) = &result.derived {
+        println!(
+            "derived values: revision {}, {} new versions, {} closed",
+            d.revision.map_or("none".to_string(), |r| r.to_string()),
+            d.inserted,
+            d.closed
+        );
+    }
+    if let Some(e) = &result.derive_error {
+        println!("deriving values failed (the import stands): {e}");
+    }
 }
 
 pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<u8> {
