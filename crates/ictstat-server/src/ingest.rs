@@ -10,7 +10,9 @@ use ictstat_core::{Catalog, Diagnostic, Observation, Report, Severity};
 use ictstat_formats::{ReadOptions, read};
 use ictstat_stats::checks::Checks;
 use ictstat_stats::derive::{Definitions, derive};
-use ictstat_store::{Db, ObservationQuery, RevisionMeta, StoreError, WriteOutcome};
+use ictstat_store::{
+    Db, ObservationQuery, RevisionMeta, StoreError, StoredAttributes, WriteOutcome,
+};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -162,9 +164,9 @@ pub async fn import(
         content_hash: Some(content_hash),
     };
     // An import and the derivation that follows it are one step for the imports of this
-    // process: a derivation must not write over a value another import reported meanwhile.
-    // (Two processes importing into one database at once can still interleave; the store
-    // serialises each write, not the pair.)
+    // process, so that a derivation never writes values computed from inputs another import
+    // has changed since. (Across processes that can still happen; a reported value is safe
+    // either way: the derivation's write keeps every value that is not itself derived.)
     let _one_at_a_time = WRITE_AND_DERIVE.lock().await;
     let outcome = db.write(&meta, &observations).await?;
     let areas: Vec<String> = observations
@@ -252,7 +254,14 @@ pub async fn derive_values(
         )),
         content_hash: None,
     };
-    let outcome = db.write(&meta, &derived).await?;
+    // A value reported since the read above stays: only derived values are replaced.
+    let reported = |current: &StoredAttributes| {
+        !current
+            .source
+            .as_deref()
+            .is_some_and(|s| s.starts_with(ictstat_stats::derive::SOURCE))
+    };
+    let outcome = db.write_keeping(&meta, &derived, reported).await?;
     Ok(outcome.revision.is_some().then_some(outcome))
 }
 

@@ -238,6 +238,19 @@ impl Db {
         meta: &RevisionMeta,
         observations: &[Observation],
     ) -> Result<WriteOutcome, StoreError> {
+        self.write_keeping(meta, observations, |_| false).await
+    }
+
+    /// As [`Db::write`], but a data point whose current version `keep` holds on to is left as
+    /// it is (counted as unchanged). The decision is taken under the write lock, so it also
+    /// sees what other processes wrote since the caller read the data: values ictstat derives
+    /// never replace a value a source reported, however the writes interleave.
+    pub async fn write_keeping(
+        &self,
+        meta: &RevisionMeta,
+        observations: &[Observation],
+        keep: impl Fn(&StoredAttributes) -> bool + Sync,
+    ) -> Result<WriteOutcome, StoreError> {
         let started = std::time::Instant::now();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -327,7 +340,7 @@ impl Db {
             for (obs, &series_index) in observations.iter().zip(&row_series) {
                 let sid = series_ids[series_index];
                 match current.get(&(sid, obs.period)) {
-                    Some(c) if c.same_as(obs) => outcome.unchanged += 1,
+                    Some(c) if c.same_as(obs) || keep(&c.attributes) => outcome.unchanged += 1,
                     Some(c) => {
                         to_close.push(c.id);
                         to_insert.push((sid, obs));

@@ -136,6 +136,45 @@ async fn revisions_close_old_versions_and_reads_travel_in_time() {
 
 /// Two imports of the same data points at once: writers are serialised, so exactly one
 /// writes and the other finds everything current (no lost update, no duplicate current row).
+/// `write_keeping` leaves the data points whose current version the predicate holds on to,
+/// and writes the others (new ones included) as one revision.
+#[tokio::test]
+async fn write_keeping_leaves_what_it_is_told_to_keep() {
+    let t = scratch("keeping").await;
+    for db in &t.dbs {
+        let reported = vec![obs("IT_CEL_SETS_P2", "404", "_T", 2022, 190.0)];
+        db.write(&meta("rate.csv"), &reported).await.unwrap();
+        let derived = vec![
+            obs("IT_CEL_SETS_P2", "404", "_T", 2022, 220.0),
+            obs("IT_CEL_SETS_P2", "404", "_T", 2023, 230.0),
+        ];
+        let keep_test_source =
+            |a: &ictstat_store::StoredAttributes| a.source.as_deref() == Some("test");
+        let out = db
+            .write_keeping(&meta("derived"), &derived, keep_test_source)
+            .await
+            .unwrap();
+        assert_eq!((out.inserted, out.closed, out.unchanged), (1, 0, 1));
+        let rows = db
+            .observations_as_of(&all(), db.latest_revision().await.unwrap())
+            .await
+            .unwrap();
+        let values: Vec<(String, Option<f64>)> =
+            rows.iter().map(|r| (r.period.clone(), r.value)).collect();
+        assert_eq!(
+            values,
+            vec![("2022".into(), Some(190.0)), ("2023".into(), Some(230.0))]
+        );
+        // Told to keep nothing, it is a plain write.
+        let out = db
+            .write_keeping(&meta("again"), &derived, |_| false)
+            .await
+            .unwrap();
+        assert_eq!((out.inserted, out.closed, out.unchanged), (1, 1, 1));
+    }
+    t.finish().await.unwrap();
+}
+
 #[tokio::test]
 async fn concurrent_writers_do_not_both_insert() {
     let t = scratch("concurrent").await;
