@@ -137,7 +137,7 @@ pub async fn init(db: &Db, catalog: &Arc<Catalog>) -> Result<InitReport, IngestE
         report.bundled.push((f.name.to_string(), result));
     }
     // Rates from counts and population (and back) where the bundled files lack one of them.
-    report.derived = crate::ingest::derive_values(db, catalog, &[]).await?;
+    report.derived = crate::ingest::derive_values(db, catalog, &[], &[]).await?;
     db.set_meta("bundled_data", &fingerprint).await?;
     Ok(report)
 }

@@ -3,10 +3,10 @@
 //! The CLI (`ictstat import`) and the API (`POST /api/v1/imports`) both call `import`, so the
 //! same file gets the same report and the same result either way.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use ictstat_core::{Catalog, Diagnostic, Observation, Report, Severity};
+use ictstat_core::{Catalog, Diagnostic, Observation, Report, SeriesKey, Severity};
 use ictstat_formats::{ReadOptions, read};
 use ictstat_stats::checks::Checks;
 use ictstat_stats::derive::{Definitions, derive};
@@ -169,13 +169,16 @@ pub async fn import(
     // either way: the derivation's write keeps every value that is not itself derived.)
     let _one_at_a_time = WRITE_AND_DERIVE.lock().await;
     let outcome = db.write(&meta, &observations).await?;
-    let areas: Vec<String> = observations
-        .iter()
-        .map(|o| o.key.area.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .map(str::to_string)
-        .collect();
+    // What the import touched, one look per series (rows of a series share their key).
+    let (mut areas, mut indicators) = (BTreeSet::new(), BTreeSet::new());
+    let mut previous: Option<&Arc<SeriesKey>> = None;
+    for o in &observations {
+        if previous.is_none_or(|p| !Arc::ptr_eq(p, &o.key)) {
+            areas.insert(o.key.area.clone());
+            indicators.insert(o.key.indicator.clone());
+            previous = Some(&o.key);
+        }
+    }
     // Freeing a million observations takes a few hundred milliseconds: do it off the path
     // that answers the caller.
     std::thread::spawn(move || drop(observations));
@@ -187,7 +190,11 @@ pub async fn import(
     let (mut derived, mut derive_error) = (None, None);
     if status == ImportStatus::Written && !opts.skip_derived {
         // The import is committed: a failed derivation is reported, not an import failure.
-        match derive_values(db, &catalog_for_derive, &areas).await {
+        let (areas, indicators): (Vec<String>, Vec<String>) = (
+            areas.into_iter().collect(),
+            indicators.into_iter().collect(),
+        );
+        match derive_values(db, &catalog_for_derive, &areas, &indicators).await {
             Ok(outcome) => derived = outcome,
             Err(e) => {
                 tracing::error!("deriving values after the import failed: {e}");
@@ -209,16 +216,27 @@ pub async fn import(
 static WRITE_AND_DERIVE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Derives the values of `catalog/derived.toml` for `areas` (all when empty) from the current
-/// data and writes them as one `derived` revision. Only the areas an import touched can have
-/// changed inputs; values whose inputs did not change are rewritten as unchanged, i.e. not at
-/// all. Returns the outcome when something was written.
+/// data and writes them as one `derived` revision. Only the areas and indicators an import
+/// touched (`changed`; all when empty) can have changed inputs: an import of none of the
+/// definitions' inputs derives nothing, and values whose inputs did not change are rewritten
+/// as unchanged, i.e. not at all. Returns the outcome when something was written.
 pub async fn derive_values(
     db: &Db,
     catalog: &Catalog,
     areas: &[String],
+    changed: &[String],
 ) -> Result<Option<WriteOutcome>, IngestError> {
     let definitions = Definitions::builtin(catalog)
         .map_err(|e| IngestError::Reader(format!("catalog/derived.toml: {e}")))?;
+    let an_input_changed = changed.is_empty()
+        || definitions
+            .definitions
+            .iter()
+            .flat_map(|d| d.formula.inputs())
+            .any(|input| changed.iter().any(|c| c == input));
+    if !an_input_changed {
+        return Ok(None);
+    }
     let mut indicators: Vec<String> = definitions
         .definitions
         .iter()

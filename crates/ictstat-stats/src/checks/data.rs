@@ -16,10 +16,13 @@ pub(super) struct Data<'a> {
 }
 
 impl<'a> Data<'a> {
-    pub fn new(observations: &'a [Observation]) -> Self {
+    /// Indexes the observations of the indicators `wanted` accepts.
+    pub fn new(observations: &'a [Observation], wanted: impl Fn(&str) -> bool) -> Self {
         let mut series: HashMap<_, Points<'a>> = HashMap::new();
         for o in observations {
-            if let Some(v) = o.value {
+            if let Some(v) = o.value
+                && wanted(&o.key.indicator)
+            {
                 let k = &o.key;
                 series
                     .entry((k.indicator.as_str(), &k.breakdown))

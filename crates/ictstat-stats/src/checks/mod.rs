@@ -128,7 +128,26 @@ impl Checks {
     /// becomes each diagnostic's `file`. Findings come in rule order, then by area or series
     /// and period; outliers are warnings.
     pub fn run(&self, observations: &[Observation], catalog: &Catalog, source: &str) -> Report {
-        let data = data::Data::new(observations);
+        // Only the series the rules read are indexed (a named check may read any series):
+        // an import of a million values of one indicator is not indexed for rules on others.
+        let named = self
+            .rules
+            .iter()
+            .any(|r| matches!(r.check, Check::Builtin(_)));
+        let read: Option<std::collections::HashSet<&str>> = (!named).then(|| {
+            self.rules
+                .iter()
+                .filter_map(|r| match &r.check {
+                    Check::Compare(c) => Some(c.left.series().chain(c.right.series())),
+                    Check::Builtin(_) => None,
+                })
+                .flatten()
+                .map(|s| s.indicator.as_str())
+                .collect()
+        });
+        let data = data::Data::new(observations, |indicator| {
+            read.as_ref().is_none_or(|r| r.contains(indicator))
+        });
         let mut report = Report::default();
         for rule in &self.rules {
             let found = match &rule.check {
