@@ -1078,6 +1078,11 @@ async fn derived_values_follow_imports_and_yield_to_reported_ones() {
         app.import("counts2.csv", csv.as_bytes(), Some(TOKEN), "")
             .await;
         assert_eq!(kenya_rate(&app).await["value"].as_f64(), Some(220.0));
+        // An import of none of the derivation's inputs derives nothing.
+        let csv = "indicator,area,period,value\nIT_USE_ii99,KEN,2022,40\n";
+        let (_, result) = app.import("use.csv", csv.as_bytes(), Some(TOKEN), "").await;
+        assert_eq!(result["status"], "written");
+        assert!(result.get("derived").is_none(), "{result}");
         // A reported rate replaces the derived one and is not overwritten afterwards.
         let csv = "indicator,area,period,value,source\nIT_CEL_SETS_P2,KEN,2022,190,CA Kenya\n";
         app.import("rate.csv", csv.as_bytes(), Some(TOKEN), "")
