@@ -182,7 +182,13 @@ pub struct Sources<'a> {
     pub gapminder_countries: &'a str,
     /// `name,m49`: common spellings the UN tables do not use ("Turkey", "Korea, Rep.").
     pub area_aliases: &'a str,
+    /// `m49,lang,name`: names of areas in the languages of [`AREA_NAME_LANGUAGES`].
+    pub area_names: &'a str,
 }
+
+/// The languages `areas/names_i18n.csv` may give area names in (ISO 639-1); English is the
+/// areas' own `name`.
+pub const AREA_NAME_LANGUAGES: [&str; 2] = ["fr", "es"];
 
 /// The whole catalogue with its lookup indexes.
 #[derive(Debug, Clone)]
@@ -197,6 +203,8 @@ pub struct Catalog {
     indicator_index: HashMap<String, usize>,
     code_index: HashMap<String, HashSet<String>>,
     area_index: HashMap<String, usize>,
+    /// area code → language → name, from `areas/names_i18n.csv`.
+    area_names: HashMap<String, BTreeMap<String, String>>,
     resolver: AreaResolver,
 }
 
@@ -227,6 +235,7 @@ impl Catalog {
                 "../../../catalog/areas/ddf--entities--geo--country.csv"
             ),
             area_aliases: include_str!("../../../catalog/areas/aliases.csv"),
+            area_names: include_str!("../../../catalog/areas/names_i18n.csv"),
         })
     }
 
@@ -277,11 +286,12 @@ impl Catalog {
                 )
             })
             .collect();
-        let area_index = areas
+        let area_index: HashMap<String, usize> = areas
             .iter()
             .enumerate()
             .map(|(i, a)| (a.code.clone(), i))
             .collect();
+        let area_names = parse_area_names(src.area_names, &area_index)?;
         let catalog = Catalog {
             indicators,
             frameworks,
@@ -292,6 +302,7 @@ impl Catalog {
             indicator_index,
             code_index,
             area_index,
+            area_names,
             resolver,
         };
         catalog.check()?;
@@ -365,6 +376,19 @@ impl Catalog {
 
     pub fn area(&self, code: &str) -> Option<&Area> {
         self.area_index.get(code).map(|&i| &self.areas[i])
+    }
+
+    /// The name of an area in `lang` (`fr`, `es`: see [`AREA_NAME_LANGUAGES`]), or its English
+    /// name when `areas/names_i18n.csv` has none in that language (or `lang` is `en` or any other
+    /// language). `None` only when the catalogue has no area `code`.
+    pub fn area_name<'a>(&'a self, code: &str, lang: &str) -> Option<&'a str> {
+        let area = self.area(code)?;
+        Some(
+            self.area_names
+                .get(code)
+                .and_then(|names| names.get(lang))
+                .unwrap_or(&area.name),
+        )
     }
 
     /// The M49 code of an area as files write it (code, ISO code, name).
@@ -494,6 +518,58 @@ fn parse_codelists(text: &str) -> Result<BTreeMap<String, Codelist>, CatalogErro
             name: f(5),
             parent: (!parent.is_empty()).then_some(parent),
         });
+    }
+    Ok(out)
+}
+
+/// Reads `areas/names_i18n.csv` (`m49,lang,name`): each code must be an area of the catalogue
+/// as written there (`004`, `HIC`), each language one of [`AREA_NAME_LANGUAGES`], each name
+/// non-empty, and an area has at most one name per language.
+fn parse_area_names(
+    text: &str,
+    area_index: &HashMap<String, usize>,
+) -> Result<HashMap<String, BTreeMap<String, String>>, CatalogError> {
+    const FILE: &str = "areas/names_i18n.csv";
+    let mut rdr = csv_reader(text);
+    let headers = rdr.headers().map_err(|e| csv_err(FILE, &e))?;
+    if headers.iter().ne(["m49", "lang", "name"]) {
+        return Err(CatalogError::Csv {
+            file: FILE,
+            line: 1,
+            message: format!(
+                "header is `{}`, expected `m49,lang,name`",
+                headers.iter().collect::<Vec<_>>().join(",")
+            ),
+        });
+    }
+    let mut out: HashMap<String, BTreeMap<String, String>> = HashMap::new();
+    for rec in rdr.records() {
+        let r = rec.map_err(|e| csv_err(FILE, &e))?;
+        let err = |message: String| CatalogError::Csv {
+            file: FILE,
+            line: r.position().map_or(0, |p| p.line()),
+            message,
+        };
+        let f = |i: usize| r.get(i).unwrap_or("").trim();
+        let (code, lang, name) = (f(0), f(1), f(2));
+        if !area_index.contains_key(code) {
+            return Err(err(format!(
+                "`{code}` is not an area code of the catalogue"
+            )));
+        }
+        if !AREA_NAME_LANGUAGES.contains(&lang) {
+            return Err(err(format!(
+                "unknown language `{lang}` (expected one of {})",
+                AREA_NAME_LANGUAGES.join(", ")
+            )));
+        }
+        if name.is_empty() {
+            return Err(err(format!("empty name for area {code} in `{lang}`")));
+        }
+        let names = out.entry(code.to_string()).or_default();
+        if names.insert(lang.to_string(), name.to_string()).is_some() {
+            return Err(err(format!("second `{lang}` name for area {code}")));
+        }
     }
     Ok(out)
 }

@@ -2,6 +2,9 @@
 
 use ictstat_core::{AreaKind, Catalog};
 
+#[path = "core/area_names.rs"]
+mod area_names;
+
 fn catalog() -> Catalog {
     Catalog::embedded().expect("the embedded catalogue loads")
 }

@@ -43,6 +43,7 @@ dimensions = ["COMPOSITE_BREAKDOWN"]
     );
     let gapminder = read("areas/ddf--entities--geo--country.csv");
     let aliases = read("areas/aliases.csv");
+    let names = read("areas/names_i18n.csv");
     Catalog::from_sources(&Sources {
         indicators: &indicators,
         frameworks: &frameworks,
@@ -52,6 +53,7 @@ dimensions = ["COMPOSITE_BREAKDOWN"]
         country_codes: &country_codes,
         gapminder_countries: &gapminder,
         area_aliases: &aliases,
+        area_names: &names,
     })
     .unwrap()
 });
