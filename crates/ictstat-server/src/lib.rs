@@ -12,12 +12,18 @@ mod routes;
 mod state;
 
 pub use error::ApiError;
-pub use routes::{AggregateParams, ObservationParams, ProgressParams, router, sdmx_data_row};
+pub use routes::{
+    AggregateParams, ObservationParams, ProgressParams, router, router_with, sdmx_data_row,
+};
 pub use state::{AppState, ServerConfig, parse_sha256_hex, sha256_hex};
 
-/// Serves the API on `listener` until the process is stopped, refreshing the read model when
+/// Serves `app` (built on `state`) on `listener` until the process is stopped, refreshing the read model when
 /// another process writes to the same database.
-pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve(
+    state: AppState,
+    app: axum::Router,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     let poller = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
@@ -28,7 +34,7 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
             }
         }
     });
-    axum::serve(listener, router(state))
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await
 }

@@ -123,10 +123,11 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<u8> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(
-        "ictstat listening on http://{} (API under /api/v1, OpenAPI at /api/v1/openapi.json, SDMX REST under /sdmx)",
+        "ictstat listening on http://{} (dashboard at /, API under /api/v1, OpenAPI at /api/v1/openapi.json, SDMX REST under /sdmx)",
         listener.local_addr()?
     );
-    ictstat_server::serve(state, listener).await?;
+    let app = ictstat_web::app(state.clone());
+    ictstat_server::serve(state, app, listener).await?;
     Ok(0)
 }
 

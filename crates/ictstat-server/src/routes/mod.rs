@@ -88,8 +88,21 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes))
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application without web pages: the API, SDMX and a JSON 404 elsewhere.
 pub fn router(state: AppState) -> Router {
+    router_with(
+        state,
+        Router::new().fallback(|| async {
+            ApiError::not_found(
+                "no such route; the API is under /api/v1 (see /api/v1/openapi.json), SDMX REST under /sdmx",
+            )
+        }),
+    )
+}
+
+/// The API and SDMX routes with `site` merged in (web pages and the fallback for every other
+/// path), under the same compression and tracing layers.
+pub fn router_with(state: AppState, site: Router<AppState>) -> Router {
     let (router, doc) = OpenApiRouter::new()
         .nest("/api/v1", api(&state))
         .split_for_parts();
@@ -103,11 +116,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sdmx", get(sdmx::handle))
         .route("/sdmx/", get(sdmx::handle))
         .route("/sdmx/{*path}", get(sdmx::handle))
-        .fallback(|| async {
-            ApiError::not_found(
-                "no such route; the API is under /api/v1 (see /api/v1/openapi.json), SDMX REST under /sdmx",
-            )
-        })
+        .merge(site)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

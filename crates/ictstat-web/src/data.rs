@@ -1,0 +1,118 @@
+//! The questions pages ask of the current data.
+
+use std::collections::BTreeSet;
+
+use ictstat_core::{Breakdown, Catalog, Dimension};
+use ictstat_store::{ObservationRow, Snapshot};
+
+/// The groups a new reader sees first on an indicator page: the world and the UN's
+/// vulnerable groups that the SDG and WSIS reports single out.
+pub const DEFAULT_GROUPS: [&str; 4] = ["001", "199", "432", "722"];
+
+/// The current rows of one area and breakdown of an indicator, by ascending period.
+pub fn series<'a>(
+    snapshot: &'a Snapshot,
+    indicator: &str,
+    area: &str,
+    breakdown: &Breakdown,
+) -> impl Iterator<Item = &'a ObservationRow> {
+    let rows = snapshot.indicator_rows(indicator);
+    // Rows are sorted by area first: the area's rows are one contiguous run.
+    let start = rows.partition_point(|r| r.area.as_str() < area);
+    let end = start + rows[start..].partition_point(|r| r.area.as_str() <= area);
+    rows[start..end]
+        .iter()
+        .filter(move |r| &r.breakdown == breakdown)
+}
+
+/// The breakdowns an indicator has data for, the total first.
+pub fn breakdowns(snapshot: &Snapshot, indicator: &str) -> Vec<Breakdown> {
+    let set: BTreeSet<String> = snapshot
+        .indicator_rows(indicator)
+        .iter()
+        .map(|r| r.breakdown.to_string())
+        .collect();
+    let mut out: Vec<Breakdown> = set
+        .iter()
+        .filter_map(|s| Breakdown::parse(s).ok())
+        .collect();
+    out.sort_by_key(|b| (!b.is_total(), b.to_string()));
+    out
+}
+
+/// A breakdown as readers name it: "Sex: Female, Location: Urban"; the total as `total`.
+pub fn breakdown_label(catalog: &Catalog, breakdown: &Breakdown, total: &str) -> String {
+    if breakdown.is_total() {
+        return total.to_string();
+    }
+    breakdown
+        .iter()
+        .map(|(dim, code)| {
+            let name = catalog
+                .codelists
+                .get(dim.codelist())
+                .and_then(|cl| cl.codes.iter().find(|c| c.id == code))
+                .map_or(code, |c| c.name.as_str());
+            format!("{}: {name}", dimension_label(dim))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A dimension's name for readers.
+pub fn dimension_label(dim: Dimension) -> &'static str {
+    match dim {
+        Dimension::Sex => "Sex",
+        Dimension::Age => "Age",
+        Dimension::Urbanisation => "Location",
+        Dimension::IncomeWealthQuantile => "Income quantile",
+        Dimension::EducationLev => "Education",
+        Dimension::Occupation => "Occupation",
+        Dimension::CustBreakdown => "Breakdown",
+        Dimension::CompositeBreakdown => "Breakdown",
+        Dimension::DisabilityStatus => "Disability",
+        Dimension::Activity => "Activity",
+        Dimension::Product => "Product",
+    }
+}
+
+/// The years an indicator has annual values in for `breakdown`, ascending.
+pub fn years(snapshot: &Snapshot, indicator: &str, breakdown: &Breakdown) -> Vec<i32> {
+    let set: BTreeSet<i32> = snapshot
+        .indicator_rows(indicator)
+        .iter()
+        .filter(|r| &r.breakdown == breakdown && r.value.is_some())
+        .filter_map(|r| crate::format::year(&r.period))
+        .collect();
+    set.into_iter().collect()
+}
+
+/// Each country's latest annual value (at or before `year` when given) for a breakdown.
+pub fn latest_by_country<'a>(
+    snapshot: &'a Snapshot,
+    catalog: &Catalog,
+    indicator: &str,
+    breakdown: &Breakdown,
+    year: Option<i32>,
+) -> Vec<&'a ObservationRow> {
+    let mut out: Vec<&ObservationRow> = Vec::new();
+    for r in snapshot.indicator_rows(indicator) {
+        if &r.breakdown != breakdown || r.value.is_none() {
+            continue;
+        }
+        let Some(y) = crate::format::year(&r.period) else {
+            continue;
+        };
+        if year.is_some_and(|limit| y > limit)
+            || catalog.area(&r.area).is_none_or(|a| a.kind.is_group())
+        {
+            continue;
+        }
+        // Rows come by area then period: a later row of the same area replaces the earlier.
+        match out.last_mut() {
+            Some(last) if last.area == r.area => *last = r,
+            _ => out.push(r),
+        }
+    }
+    out
+}

@@ -1,0 +1,56 @@
+//! The public web dashboard: server-rendered pages for people who never call an API.
+//!
+//! Every page is HTML rendered on the server from the same read model and statistics as the
+//! JSON API, with charts and maps drawn as inline SVG ([`svg`]): a page is one request, works
+//! without JavaScript, prints, and stays small on a slow connection. The state of every view
+//! (countries, year, breakdown, sort, language) is in its query string ([`params`]), so any
+//! view can be shared, bookmarked or embedded (`/embed/…`). The interface is in English,
+//! French and Spanish ([`i18n`]).
+
+mod assets;
+mod ctx;
+mod data;
+mod download;
+mod error;
+mod format;
+pub mod i18n;
+mod layout;
+mod pages;
+pub mod params;
+mod stats;
+pub mod svg;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use ictstat_server::AppState;
+
+/// The whole application: the dashboard's pages merged with the JSON and SDMX APIs.
+pub fn app(state: AppState) -> Router {
+    ictstat_server::router_with(state, pages())
+}
+
+/// The dashboard's routes, with an HTML "not found" page for every other path.
+fn pages() -> Router<AppState> {
+    let cache = Arc::new(stats::StatsCache::default());
+    Router::new()
+        .route("/", get(pages::home::page))
+        .route("/search", get(pages::search::page))
+        .route("/indicators", get(pages::indicator::list))
+        .route("/indicators/{code}", get(pages::indicator::page))
+        .route("/indicators/{code}/download", get(download::indicator))
+        .route("/embed/indicators/{code}", get(pages::indicator::embed))
+        .route("/countries", get(pages::country::list))
+        .route("/countries/{code}", get(pages::country::page))
+        .route("/availability", get(pages::availability::matrix))
+        .route(
+            "/availability/disaggregation",
+            get(pages::availability::disaggregation),
+        )
+        .route("/frameworks", get(pages::frameworks::list))
+        .route("/frameworks/{id}", get(pages::frameworks::page))
+        .route("/assets/{file}", get(assets::serve))
+        .fallback(error::not_found)
+        .layer(axum::Extension(cache))
+}

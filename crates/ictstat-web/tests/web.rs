@@ -1,0 +1,9 @@
+//! The dashboard's tests: pages rendered from real imports, the SVG renderers, translations.
+//! (The browser tests in `tests/browser/` drive the same pages in Chromium.)
+
+#[path = "web/i18n.rs"]
+mod i18n;
+#[path = "web/pages.rs"]
+mod pages;
+#[path = "web/svg.rs"]
+mod svg;
