@@ -1,6 +1,6 @@
 //! Numbers and observations as readers see them.
 
-use ictstat_core::{Indicator, UnitKind};
+use ictstat_core::{Catalog, Indicator, UnitKind};
 use ictstat_store::ObservationRow;
 
 use crate::i18n::Lang;
@@ -42,4 +42,50 @@ pub fn interval(row: &ObservationRow) -> Option<(f64, f64)> {
 /// The year of an annual period (`2023`); other frequencies are not charted by year.
 pub fn year(period: &str) -> Option<i32> {
     (period.len() == 4).then(|| period.parse().ok()).flatten()
+}
+
+/// An indicator's unit as readers name it (the SDG codelist's name for `PT` is "Percent").
+pub fn unit<'a>(catalog: &'a Catalog, indicator: &'a Indicator) -> &'a str {
+    catalog
+        .codelists
+        .get("CL_UNIT_MEASURE")
+        .and_then(|cl| cl.codes.iter().find(|c| c.id == indicator.unit))
+        .map_or(indicator.unit.as_str(), |c| c.name.as_str())
+}
+
+/// A target's comparator as a symbol (`>=` → `≥`).
+pub fn comparator(text: &str) -> &str {
+    match text {
+        ">=" => "≥",
+        "<=" => "≤",
+        other => other,
+    }
+}
+
+/// A key that sorts names as readers expect: case and the accents of Latin letters ignored
+/// (Bénin between Belize and Bhutan, Côte d'Ivoire among the Cs).
+pub fn sort_key(name: &str) -> String {
+    const FOLDS: [(&str, char); 12] = [
+        ("àáâãäåāăą", 'a'),
+        ("çćĉċč", 'c'),
+        ("èéêëēĕėęě", 'e'),
+        ("ìíîïĩīĭįı", 'i'),
+        ("ñńņňŉ", 'n'),
+        ("òóôõöøōŏő", 'o'),
+        ("ùúûüũūŭůűų", 'u'),
+        ("ýÿŷ", 'y'),
+        ("śŝşš", 's'),
+        ("źżž", 'z'),
+        ("ďđ", 'd'),
+        ("ţťŧ", 't'),
+    ];
+    name.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| {
+            FOLDS
+                .iter()
+                .find(|(from, _)| from.contains(c))
+                .map_or(c, |&(_, to)| to)
+        })
+        .collect()
 }

@@ -64,7 +64,7 @@ fn countries(ctx: &Ctx) -> Result<Vec<&Area>, PageError> {
         .filter(|a| a.kind == AreaKind::Country)
         .filter(|a| members.as_ref().is_none_or(|m| m.contains(a.code.as_str())))
         .collect();
-    out.sort_by(|a, b| ctx.area_name(a).cmp(ctx.area_name(b)));
+    out.sort_by_cached_key(|a| format::sort_key(ctx.area_name(a)));
     Ok(out)
 }
 

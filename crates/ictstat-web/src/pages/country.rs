@@ -234,7 +234,7 @@ pub async fn list(ctx: Ctx) -> Response {
         .filter(|a| a.kind == AreaKind::Country)
         .filter(|a| members.as_ref().is_none_or(|m| m.contains(a.code.as_str())))
         .collect();
-    countries.sort_by(|a, b| ctx.area_name(a).cmp(ctx.area_name(b)));
+    countries.sort_by_cached_key(|a| format::sort_key(ctx.area_name(a)));
     let title = match group.as_deref().and_then(|g| ctx.catalog.resolve_area(g)) {
         Some(code) => ctx.area_name_of(code).to_string(),
         None => ctx.t("nav.countries").to_string(),

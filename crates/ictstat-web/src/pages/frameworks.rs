@@ -113,7 +113,7 @@ fn targets(ctx: &Ctx, f: &Framework) -> Markup {
                             (t.name)
                             @if let Some(i) = ind { br; a href=(ctx.link(&format!("/indicators/{}", i.code))) { (i.name) } }
                         }
-                        td { @if let Some(v) = t.value { (t.comparator) " " (ctx.lang.number(v, 1)) } " (" (t.year) ")" }
+                        td { @if let Some(v) = t.value { (format::comparator(&t.comparator)) " " (ctx.lang.number(v, 1)) } " (" (t.year) ")" }
                         td.num {
                             @if let (Some(i), Some((y, v))) = (ind, world.last()) {
                                 (format::value(ctx.lang, i, *v)) br; small { (y) }

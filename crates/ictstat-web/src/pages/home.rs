@@ -78,10 +78,10 @@ fn headlines(ctx: &Ctx) -> Markup {
         @for code in sdg {
             @let Some(ind) = ctx.indicator(code) else { continue; };
             @let aggregates = ctx.stats.aggregates(&ctx.snapshot, &ctx.catalog, code);
-            @if aggregates.by_group.values().any(|g| g.iter().any(|p| p.value.is_some())) {
+            @if HEADLINE_GROUPS.iter().any(|g| aggregates.latest(g).is_some()) {
                 section.headline {
                     h3 { a href=(ctx.link(&format!("/indicators/{code}"))) { (ind.name) } }
-                    p.meta { (ind.sdg_indicator.as_deref().map(|s| format!("SDG {s} · ")).unwrap_or_default()) (ind.unit) }
+                    p.meta { (ind.sdg_indicator.as_deref().map(|s| format!("SDG {s} · ")).unwrap_or_default()) (format::unit(&ctx.catalog, ind)) }
                     table.data.compact {
                         thead { tr {
                             th scope="col" { (ctx.t("table.area")) }

@@ -264,7 +264,7 @@ fn metadata(ctx: &Ctx, ind: &Indicator) -> Markup {
             @if !ind.description.is_empty() { p { (ind.description) } }
             dl {
                 dt { (ctx.t("indicator.code")) } dd { code { (ind.code) } }
-                dt { (ctx.t("indicator.unit")) } dd { (ind.unit) }
+                dt { (ctx.t("indicator.unit")) } dd { (format::unit(&ctx.catalog, ind)) }
                 @if let Some(sdg) = &ind.sdg_indicator {
                     dt { (ctx.t("indicator.sdg")) } dd { (sdg) }
                 }
@@ -357,18 +357,32 @@ fn area_page(a: &Area) -> String {
     }
 }
 
+/// "≥ 70 by 2030 · CONNECT 2030 (LDCs)": the goal, its framework and, for a group's own
+/// target, the group; short enough to sit on the line.
+fn target_label(ctx: &Ctx, t: &Target) -> String {
+    let comparator = format::comparator(&t.comparator);
+    let mut label = ctx.f(
+        "indicator.target_label",
+        &[
+            ("comparator", &comparator),
+            ("value", &ctx.lang.number(t.value.unwrap_or(f64::NAN), 0)),
+            ("year", &t.year),
+            ("framework", &t.framework.replace('_', " ")),
+        ],
+    );
+    if let Some(area) = &t.area {
+        label.push_str(&format!(" ({})", ctx.area_name_of(area)));
+    }
+    label
+}
+
 fn chart(ctx: &Ctx, view: &View, series: &[ChartSeries]) -> Markup {
     let targets: Vec<TargetLine> = view
         .targets(ctx)
         .iter()
         .filter_map(|t| {
             Some(TargetLine {
-                label: format!(
-                    "{} ({} {})",
-                    ctx.t("indicator.target"),
-                    t.comparator,
-                    t.year
-                ),
+                label: target_label(ctx, t),
                 value: t.value?,
             })
         })
@@ -381,7 +395,7 @@ fn chart(ctx: &Ctx, view: &View, series: &[ChartSeries]) -> Markup {
     let svg = line_chart(&LineChart {
         id: "chart",
         title: &title,
-        unit: &view.indicator.unit,
+        unit: format::unit(&ctx.catalog, view.indicator),
         series,
         targets: &targets,
         no_data: ctx.t("indicator.no_data"),
@@ -469,7 +483,7 @@ fn map_section(ctx: &Ctx, view: &View) -> Markup {
     let svg = WorldMap::get().render(&MapRender {
         id: "map",
         title: &title,
-        unit: &ind.unit,
+        unit: format::unit(&ctx.catalog, ind),
         values: &values,
         name: &name,
         no_data: ctx.t("indicator.no_data"),
@@ -482,7 +496,7 @@ fn map_section(ctx: &Ctx, view: &View) -> Markup {
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
     } else {
-        rows.sort_by(|a, b| ctx.area_name_of(&a.area).cmp(ctx.area_name_of(&b.area)));
+        rows.sort_by_cached_key(|r| format::sort_key(ctx.area_name_of(&r.area)));
     }
     if view.descending {
         rows.reverse();
@@ -589,7 +603,7 @@ pub async fn list(ctx: Ctx) -> Response {
                     tr {
                         th scope="row" { a href=(ctx.link(&format!("/indicators/{}", ind.code))) { (ind.name) } }
                         td { (ind.sdg_indicator.as_deref().unwrap_or("")) }
-                        td { (ind.unit) }
+                        td { (format::unit(&ctx.catalog, ind)) }
                         td.num { (latest.len()) }
                         td { (latest.iter().filter_map(|r| format::year(&r.period)).max().map(|y| y.to_string()).unwrap_or_default()) }
                     }

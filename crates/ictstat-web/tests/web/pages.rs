@@ -236,6 +236,11 @@ async fn availability_views_count_what_is_reported() {
     assert!(html.contains(">Uganda<"));
     assert!(!html.contains(">Kenya<"));
     assert!(html.contains(">2020</td>"));
+    // Names sort as readers expect, accents ignored: Bénin before Burkina Faso in French.
+    let (_, html) = site.page("/availability?group=199&lang=fr").await;
+    let benin = html.find(">Bénin<").expect("Bénin is an LDC");
+    assert!(benin < html.find(">Burkina Faso<").unwrap());
+    assert!(benin > html.find(">Bangladesh<").unwrap());
     let (_, html) = site.page("/availability/disaggregation").await;
     let foot = between(&html, "<tfoot>", "</tfoot>");
     // Two countries report Internet use by sex (Kenya, Uganda), of all countries.
