@@ -182,10 +182,12 @@ pub fn sdmx_url(ctx: &Ctx, view: &View, what: &str) -> String {
         ictstat_sdmx::model::ALL_DATA,
         key.join(".")
     );
-    if what == "map"
-        && let Some(y) = view.year
-    {
-        url.push_str(&format!("?startPeriod={y}&endPeriod={y}"));
+    if what == "map" {
+        match view.year {
+            Some(y) => url.push_str(&format!("?startPeriod={y}&endPeriod={y}")),
+            // Each country's latest value, as the map shows by default.
+            None => url.push_str("?lastNObservations=1"),
+        }
     }
     url
 }

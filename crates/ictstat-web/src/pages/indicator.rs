@@ -51,8 +51,14 @@ impl<'a> View<'a> {
         } else {
             requested
         };
+        if codes.len() > MAX_AREAS {
+            return Err(PageError::BadRequest(ctx.f(
+                "indicator.too_many_areas",
+                &[("n", &codes.len()), ("max", &MAX_AREAS)],
+            )));
+        }
         let mut areas = Vec::new();
-        for token in codes.iter().take(MAX_AREAS) {
+        for token in &codes {
             let area = ctx
                 .catalog
                 .resolve_area(token)

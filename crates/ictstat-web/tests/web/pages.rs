@@ -280,6 +280,15 @@ async fn bad_requests_and_unknown_pages_say_what_is_wrong() {
     let (status, html) = site.page("/indicators/IT_USE_ii99?area=Atlantis").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("Atlantis"));
+    let many = (0..13)
+        .map(|i| format!("{:03}", 4 + i * 4))
+        .collect::<Vec<_>>()
+        .join(",");
+    let (status, html) = site
+        .page(&format!("/indicators/IT_USE_ii99?area={many}"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("at most 12"), "{html}");
     let (status, _) = site.page("/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Under the APIs, errors stay JSON.
