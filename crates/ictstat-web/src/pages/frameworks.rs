@@ -122,6 +122,10 @@ fn targets(ctx: &Ctx, f: &Framework) -> Markup {
                         td {
                             @if let Some(s) = crate::stats::progress_status(&world, t).filter(|_| !world.is_empty()) {
                                 span class=(format!("status status-{s}")) { (ctx.t(&format!("progress.{s}"))) }
+                                @if let Some(i) = ind {
+                                    // Every method's assessment with its components.
+                                    " " a href=(format!("/api/v1/progress?indicator={}&area={}&target={}", i.code, t.area.as_deref().unwrap_or("001"), t.id)) { (ctx.t("framework.all_methods")) }
+                                }
                             }
                         }
                     }
