@@ -1,4 +1,4 @@
-//! The stylesheet and script, embedded in the binary and served under names that carry their
+//! The stylesheet, script and icon, embedded in the binary and served under names that carry their
 //! content hash, so browsers may keep them for a year and still never use a stale copy.
 
 use std::sync::OnceLock;
@@ -15,7 +15,7 @@ struct Asset {
     body: &'static [u8],
 }
 
-const FILES: [(&str, &str, &str, &[u8]); 2] = [
+const FILES: [(&str, &str, &str, &[u8]); 3] = [
     (
         "style",
         "css",
@@ -27,6 +27,12 @@ const FILES: [(&str, &str, &str, &[u8]); 2] = [
         "js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/app.js"),
+    ),
+    (
+        "icon",
+        "svg",
+        "image/svg+xml",
+        include_bytes!("../assets/icon.svg"),
     ),
 ];
 
@@ -48,7 +54,7 @@ fn assets() -> &'static [Asset] {
     })
 }
 
-/// The URL of the asset whose name starts with `stem` (`style`, `app`).
+/// The URL of the asset whose name starts with `stem` (`style`, `app`, `icon`).
 pub fn url(stem: &str) -> String {
     let asset = assets()
         .iter()

@@ -79,6 +79,8 @@ fn head(ctx: &Ctx, title: &str) -> Markup {
             title { (title) " · ictstat" }
             meta name="description" content=(ctx.t("site.description"));
             link rel="stylesheet" href=(assets::url("style"));
+            // Declared, so that browsers do not ask for a /favicon.ico that does not exist.
+            link rel="icon" type="image/svg+xml" href=(assets::url("icon"));
             // Alternate languages of this very view, for search engines and readers.
             @for l in Lang::ALL {
                 link rel="alternate" hreflang=(l.tag()) href=(ctx.with("lang", Some(l.tag())));

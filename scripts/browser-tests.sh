@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# End-to-end tests of the web dashboard in headless Chromium against a fresh `ictstat serve`.
+# See tests/browser/README.md. Exit status: that of tests/browser/dashboard.mjs (1 when any
+# check failed), or nonzero when the setup itself fails.
+#
+# Needs Node.js >= 20 and npm (on the machine); installs Debian's chromium with apt when
+# /usr/bin/chromium is missing, and playwright-core (pinned in tests/browser/package-lock.json)
+# with `npm ci`. No browser is ever downloaded: Playwright drives /usr/bin/chromium.
+#
+# Environment: ICTSTAT_BIN (skip the build and use this binary), SCREENSHOT_DIR (default
+# target/browser-screenshots; its PNGs are deleted first), ONLY (a regular expression: run the checks whose
+# name matches).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+SHOTS="${SCREENSHOT_DIR:-$ROOT/target/browser-screenshots}"
+
+# --- Chromium and Node ---------------------------------------------------------------------------
+if [ ! -x /usr/bin/chromium ]; then
+    echo "browser-tests: installing Debian's chromium" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+if ! command -v node >/dev/null 2>&1 || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)'; then
+    echo "browser-tests: Node.js >= 20 is needed (found: $(node --version 2>/dev/null || echo none))" >&2
+    exit 1
+fi
+# playwright-core has no install script; --ignore-scripts keeps it that way.
+(cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+
+# --- The server --------------------------------------------------------------------------------
+if [ -z "${ICTSTAT_BIN:-}" ]; then
+    cargo build --locked -q -p ictstat
+    ICTSTAT_BIN="$ROOT/target/debug/ictstat"
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/ictstat-browser-tests.XXXXXX")"
+SERVER_PID=""
+cleanup() {
+    status=$?
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [ "$status" -ne 0 ] && [ -s "$WORK/server.log" ]; then
+        echo "--- server log (last 40 lines) ---" >&2
+        tail -n 40 "$WORK/server.log" >&2
+    fi
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+DB="sqlite://$WORK/ictstat.db"
+# The bundled real data, then the synthetic fixture (bounds, standard errors, an estimate, sex).
+"$ICTSTAT_BIN" init --database-url "$DB" >"$WORK/init.log" 2>&1 ||
+    { cat "$WORK/init.log" >&2; echo "browser-tests: ictstat init failed" >&2; exit 1; }
+"$ICTSTAT_BIN" import --database-url "$DB" tests/fixtures/web/dashboard_estimates.csv >"$WORK/import.log" 2>&1 ||
+    { cat "$WORK/import.log" >&2; echo "browser-tests: ictstat import of the fixture failed" >&2; exit 1; }
+
+# A free loopback port (the kernel picks it; a tiny race with other processes is acceptable).
+PORT="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
+URL="http://127.0.0.1:$PORT"
+health() {
+    node -e 'fetch(process.argv[1] + "/health", { signal: AbortSignal.timeout(2000) })
+        .then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$URL"
+}
+
+"$ICTSTAT_BIN" serve --database-url "$DB" --listen "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+
+for _ in $(seq 1 240); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "browser-tests: ictstat serve exited during startup" >&2
+        exit 1
+    fi
+    if health; then
+        break
+    fi
+    sleep 0.5
+done
+health || { echo "browser-tests: $URL/health did not answer" >&2; exit 1; }
+
+mkdir -p "$SHOTS" && find "$SHOTS" -maxdepth 1 -name '*.png' -delete
+SCREENSHOT_DIR="$SHOTS" node tests/browser/dashboard.mjs "$URL"
