@@ -155,6 +155,18 @@ pub(crate) fn check_totals(
     }
 }
 
+/// Whether the parts of a total add up to it (at most: a file may lack some parts) rather
+/// than bracket it. Counts always add up. A rate per N inhabitants split by speed tier or
+/// product (fixed-broadband subscriptions per 100 by speed) divides only its numerator: the
+/// parts share the total's denominator, so they add up too. Split by sex, age or location,
+/// a share or rate divides its denominator as well, and the total is a weighted mean of its
+/// parts, which lies between them.
+fn adds_up(kind: UnitKind, dim: Dimension) -> bool {
+    kind == UnitKind::Count
+        || (kind == UnitKind::Rate
+            && matches!(dim, Dimension::CompositeBreakdown | Dimension::Product))
+}
+
 /// No parent breakdown (see `check_totals`).
 const NO_PARENT: u32 = u32::MAX;
 
@@ -193,9 +205,10 @@ fn check_group(
         }
         let dim = Dimension::ALL[run[0].1];
         let values = || run.iter().map(|&(_, _, p)| group[p].value);
-        let contradiction = match kind {
-            UnitKind::Count => values().sum::<f64>() > total.value * 1.001,
-            _ => {
+        let additive = adds_up(kind, dim);
+        let contradiction = match additive {
+            true => values().sum::<f64>() > total.value * 1.001,
+            false => {
                 run.len() >= 2
                     && (values().all(|v| v > total.value + TOL)
                         || values().all(|v| v < total.value - TOL))
@@ -208,14 +221,14 @@ fn check_group(
             let lines: Vec<String> = run.iter().map(|&(_, _, p)| group[p].line().to_string()).collect();
             let shown: Vec<String> = values().map(|v| v.to_string()).collect();
             let parts = format!("the {dim} parts (lines {}: {})", lines.join(", "), shown.join(", "));
-            let message = match kind {
-                UnitKind::Count => format!(
+            let message = match additive {
+                true => format!(
                     "{parts} sum to {}, more than their total {} (line {})",
                     values().sum::<f64>(),
                     total.value,
                     total.line()
                 ),
-                _ => format!(
+                false => format!(
                     "{parts} all lie {} their total {} (line {}); a total share or rate lies between its parts",
                     if values().all(|v| v > total.value) { "above" } else { "below" },
                     total.value,

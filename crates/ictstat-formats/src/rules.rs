@@ -108,7 +108,7 @@ rules! {
     AGGREGATE_SKIPPED = "aggregate-skipped", Warning, false,
         "A World Bank aggregate (WLD, SSF, HIC...) is skipped: ictstat computes its own aggregates from country data.";
     TOTAL_CONTRADICTION = "total-contradiction", Warning, false,
-        "The disaggregated values contradict their total: all parts of a share or rate lie above (or all below) the total, or counts sum to more than the total.";
+        "The disaggregated values contradict their total: all parts of a share or rate by sex, age or location lie above (or all below) the total, or parts that add up (counts; rates per inhabitant by speed tier or product) sum to more than the total.";
 }
 
 /// The rule with this id.

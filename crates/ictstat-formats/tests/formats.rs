@@ -783,6 +783,35 @@ fn totals_contradicted_by_their_parts() {
     assert!(p.report.diagnostics[0].message.contains("above"));
 }
 
+/// Armenia's fixed-broadband subscriptions per 100 by speed (its national platform): the tiers
+/// share the total's denominator, so they add up to it (9.5 of 9.8, the rest of unknown
+/// speed) instead of bracketing it; only tiers summing to more than the total contradict it.
+#[test]
+fn rates_by_speed_tier_add_up_rather_than_bracket() {
+    let p = read(
+        "x.csv",
+        b"indicator,area,period,composite_breakdown,value\n\
+          IT_NET_BBND,ARM,2015,_T,9.80149\n\
+          IT_NET_BBND,ARM,2015,IS_256KT2M,0.1\n\
+          IT_NET_BBND,ARM,2015,IS_2MT10M,6.2\n\
+          IT_NET_BBND,ARM,2015,IS_GE10M,3.2\n\
+          IT_NET_BBND,ARM,2016,_T,9.0\n\
+          IT_NET_BBND,ARM,2016,IS_2MT10M,6.2\n\
+          IT_NET_BBND,ARM,2016,IS_GE10M,3.2\n",
+        catalog(),
+        &opts(),
+    );
+    assert_eq!(
+        findings(&p),
+        vec![f("total-contradiction", 6, "COMPOSITE_BREAKDOWN", "9")]
+    );
+    assert!(
+        p.report.diagnostics[0].message.contains("sum to 9.4"),
+        "{}",
+        p.report.diagnostics[0].message
+    );
+}
+
 #[test]
 fn missing_required_columns() {
     let p = read(

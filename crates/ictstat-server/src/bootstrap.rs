@@ -19,11 +19,16 @@ pub const ITU_SOURCE: &str = "ITU World Telecommunication/ICT Indicators Databas
 pub const POPULATION_SOURCE: &str =
     "World Bank WDI SP.POP.TOTL, via datasets/population (ODC-PDDL-1.0)";
 
+/// Source attribute of Armenia's national SDG platform files.
+pub const ARMSTAT_SOURCE: &str = "Statistical Committee of the Republic of Armenia (Armstat), national SDG data platform armstat/sdg-data-armenia (MIT)";
+
 /// A file shipped in `data/`, with what its layout does not say.
 pub struct BundledFile {
     pub name: &'static str,
     pub bytes: &'static [u8],
     pub indicator: Option<&'static str>,
+    /// The country of a national platform's file (Open SDG files have no area column).
+    pub area: Option<&'static str>,
     pub source: &'static str,
 }
 
@@ -37,7 +42,25 @@ macro_rules! gapminder {
                 "--by--geo--time.csv"
             )),
             indicator: None,
+            area: None,
             source: ITU_SOURCE,
+        }
+    };
+}
+
+/// A file of Armenia's Open SDG platform: real national data broken down by sex, age and speed.
+macro_rules! armenia {
+    ($indicator:literal) => {
+        BundledFile {
+            name: concat!("indicator_", $indicator, ".csv"),
+            bytes: include_bytes!(concat!(
+                "../../../data/national/armenia/indicator_",
+                $indicator,
+                ".csv"
+            )),
+            indicator: None,
+            area: Some("ARM"),
+            source: ARMSTAT_SOURCE,
         }
     };
 }
@@ -49,6 +72,7 @@ pub fn bundled_files() -> Vec<BundledFile> {
             name: "wb_sp_pop_totl.csv",
             bytes: include_bytes!("../../../data/population/wb_sp_pop_totl.csv"),
             indicator: Some("SP_POP_TOTL"),
+            area: None,
             source: POPULATION_SOURCE,
         },
         gapminder!("internet_users"),
@@ -57,6 +81,11 @@ pub fn bundled_files() -> Vec<BundledFile> {
         gapminder!("broadband_subscribers_per_100_people"),
         gapminder!("broadband_subscribers"),
         gapminder!("fixed_line_subscribers_per_100_people"),
+        // After the ITU series: for Armenia, the national statistics office's own figures are
+        // the current ones (as on its national platform); ITU's stay as earlier versions.
+        armenia!("17-8-1"),
+        armenia!("5-b-1"),
+        armenia!("17-6-1"),
     ]
 }
 
@@ -67,6 +96,7 @@ pub fn bundle_fingerprint() -> String {
     for f in bundled_files() {
         all.extend_from_slice(f.name.as_bytes());
         all.extend_from_slice(f.indicator.unwrap_or("").as_bytes());
+        all.extend_from_slice(f.area.unwrap_or("").as_bytes());
         all.extend_from_slice(f.source.as_bytes());
         all.extend_from_slice(f.bytes);
     }
@@ -112,6 +142,7 @@ pub async fn init(db: &Db, catalog: &Arc<Catalog>) -> Result<InitReport, IngestE
         let opts = ImportOptions {
             read: ReadOptions {
                 indicator: f.indicator.map(str::to_string),
+                area: f.area.map(str::to_string),
                 source: Some(f.source.to_string()),
                 ..ReadOptions::default()
             },

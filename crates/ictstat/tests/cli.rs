@@ -35,6 +35,18 @@ async fn counts(url: &str) -> (i64, i64) {
     c
 }
 
+/// The number of current observations (the versions no later revision has closed).
+async fn current(url: &str) -> usize {
+    let db = Db::connect(url).await.unwrap();
+    let n = ictstat_store::ReadModel::load(&db)
+        .await
+        .unwrap()
+        .snapshot()
+        .len();
+    db.close().await;
+    n
+}
+
 /// An initialised database (catalogue and bundled data) in a temporary directory.
 fn initialised() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -327,7 +339,8 @@ async fn every_sdmx_export_imports_back_unchanged() {
             .status
             .success()
     );
-    let (observations, _) = counts(&url).await;
+    let observations = current(&url).await;
+    let versions = counts(&url).await.0;
     for (format, ext) in [
         ("sdmx-ml", "xml"),
         ("sdmx-ml-ss", "xml"),
@@ -356,21 +369,24 @@ async fn every_sdmx_export_imports_back_unchanged() {
         assert_eq!(report["status"], "unchanged", "{format}: {report}");
         assert_eq!(report["outcome"]["unchanged"], observations, "{format}");
         assert_eq!(report["report"]["errors"], 0, "{format}: {report}");
-        // The only findings are the validation rules' plausibility warnings on the bundled
-        // data itself (Hong Kong's and Macao's mobile subscriptions above 250 per 100).
+        // The only findings are the validation rules' warnings on the bundled data itself:
+        // Hong Kong's and Macao's mobile subscriptions above 250 per 100 (28), and Armenia's
+        // speed tiers, which leave a remainder of unknown speed below its total per 100 (9) and,
+        // as counts derived from those rates and population, miss or pass ITU's total count
+        // (3, one of them above it: a total contradiction).
         let rules: Vec<&str> = report["report"]["diagnostics"]
             .as_array()
             .unwrap()
             .iter()
             .map(|d| d["rule"].as_str().unwrap())
             .collect();
-        assert!(
-            rules.iter().all(|r| r.starts_with("mobile-subscriptions-")),
-            "{format}: {rules:?}"
-        );
-        assert_eq!(rules.len(), 28, "{format}");
+        let count = |prefix: &str| rules.iter().filter(|r| r.starts_with(prefix)).count();
+        assert_eq!(count("mobile-subscriptions-"), 28, "{format}: {rules:?}");
+        assert_eq!(count("speed-tiers-sum"), 12, "{format}: {rules:?}");
+        assert_eq!(count("total-contradiction"), 1, "{format}: {rules:?}");
+        assert_eq!(rules.len(), 41, "{format}: {rules:?}");
     }
-    assert_eq!(counts(&url).await.0, observations);
+    assert_eq!(counts(&url).await.0, versions);
 
     // The World aggregate of Internet use, on the command line as in the API.
     let out = run(
