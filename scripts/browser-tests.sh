@@ -28,29 +28,8 @@ fi
 (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 
 # --- The server --------------------------------------------------------------------------------
-if [ -z "${ICTSTAT_BIN:-}" ]; then
-    cargo build --locked -q -p ictstat
-    ICTSTAT_BIN="$ROOT/target/debug/ictstat"
-fi
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/ictstat-browser-tests.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-    status=$?
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
-    if [ "$status" -ne 0 ] && [ -s "$WORK/server.log" ]; then
-        echo "--- server log (last 40 lines) ---" >&2
-        tail -n 40 "$WORK/server.log" >&2
-    fi
-    rm -rf "$WORK"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+NAME=browser-tests
+. "$ROOT/scripts/lib/server.sh"
 
 DB="sqlite://$WORK/ictstat.db"
 # The bundled real data, then the synthetic fixture (bounds, standard errors, an estimate, sex).
@@ -59,28 +38,7 @@ DB="sqlite://$WORK/ictstat.db"
 "$ICTSTAT_BIN" import --database-url "$DB" tests/fixtures/web/dashboard_estimates.csv >"$WORK/import.log" 2>&1 ||
     { cat "$WORK/import.log" >&2; echo "browser-tests: ictstat import of the fixture failed" >&2; exit 1; }
 
-# A free loopback port (the kernel picks it; a tiny race with other processes is acceptable).
-PORT="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
-URL="http://127.0.0.1:$PORT"
-health() {
-    node -e 'fetch(process.argv[1] + "/health", { signal: AbortSignal.timeout(2000) })
-        .then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$URL"
-}
-
-"$ICTSTAT_BIN" serve --database-url "$DB" --listen "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-
-for _ in $(seq 1 240); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        echo "browser-tests: ictstat serve exited during startup" >&2
-        exit 1
-    fi
-    if health; then
-        break
-    fi
-    sleep 0.5
-done
-health || { echo "browser-tests: $URL/health did not answer" >&2; exit 1; }
+server_start "$DB"
 
 mkdir -p "$SHOTS" && find "$SHOTS" -maxdepth 1 -name '*.png' -delete
 SCREENSHOT_DIR="$SHOTS" node tests/browser/dashboard.mjs "$URL"

@@ -34,56 +34,10 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
 fi
 
 # --- The server --------------------------------------------------------------------------------
-if [ -z "${ICTSTAT_BIN:-}" ]; then
-    cargo build --locked -q -p ictstat
-    ICTSTAT_BIN="$ROOT/target/debug/ictstat"
-fi
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/ictstat-sdmx-conformance.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-    status=$?
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
-    if [ "$status" -ne 0 ] && [ -s "$WORK/server.log" ]; then
-        echo "--- server log (last 40 lines) ---" >&2
-        tail -n 40 "$WORK/server.log" >&2
-    fi
-    rm -rf "$WORK"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A free loopback port (the kernel picks it; a tiny race with other processes is acceptable).
-PORT="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-URL="http://127.0.0.1:$PORT"
-health() {
-    "$VENV/bin/python" -c 'import sys, urllib.request
-try:
-    sys.exit(urllib.request.urlopen(sys.argv[1] + "/health", timeout=2).status != 200)
-except Exception:
-    sys.exit(1)' "$URL"
-}
-
-"$ICTSTAT_BIN" serve --database-url "sqlite://$WORK/conformance.db" --listen "127.0.0.1:$PORT" \
-    >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
+NAME=sdmx-conformance
+. "$ROOT/scripts/lib/server.sh"
 
 # First start creates the database and loads the bundled data.
-for _ in $(seq 1 240); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        echo "sdmx-conformance: ictstat serve exited during startup" >&2
-        exit 1
-    fi
-    if health; then
-        break
-    fi
-    sleep 0.5
-done
-health || { echo "sdmx-conformance: $URL/health did not answer" >&2; exit 1; }
+server_start "sqlite://$WORK/conformance.db"
 
 "$VENV/bin/python" "$ROOT/tests/sdmx-clients/conformance.py" "$URL"

@@ -46,8 +46,8 @@ pub fn group_filter(ctx: &Ctx) -> Markup {
     }
 }
 
-/// The countries of the requested group, by name.
-fn countries(ctx: &Ctx) -> Result<Vec<&Area>, PageError> {
+/// The countries of the group the query asks for (all without one), by name.
+pub fn countries(ctx: &Ctx) -> Result<Vec<&Area>, PageError> {
     let members: Option<BTreeSet<&str>> = match ctx.params.get("group") {
         None => None,
         Some(g) => {

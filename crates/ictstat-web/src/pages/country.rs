@@ -216,26 +216,11 @@ fn gaps(ctx: &Ctx, area: &Area, without: &[&Indicator], with_data: &[&Indicator]
 
 /// `GET /countries?group=…`: the countries, of a group if asked.
 pub async fn list(ctx: Ctx) -> Response {
-    let group = ctx.params.get("group").map(str::to_string);
-    let members: Option<BTreeSet<&str>> = match &group {
-        None => None,
-        Some(g) => match ctx.catalog.resolve_area(g) {
-            Some(code) => Some(ctx.catalog.members(code).collect()),
-            None => {
-                let message = ctx.f("indicator.unknown_area", &[("value", g)]);
-                return render(&ctx, &PageError::BadRequest(message));
-            }
-        },
+    let countries = match crate::pages::availability::countries(&ctx) {
+        Ok(c) => c,
+        Err(e) => return render(&ctx, &e),
     };
-    let mut countries: Vec<&Area> = ctx
-        .catalog
-        .areas
-        .iter()
-        .filter(|a| a.kind == AreaKind::Country)
-        .filter(|a| members.as_ref().is_none_or(|m| m.contains(a.code.as_str())))
-        .collect();
-    countries.sort_by_cached_key(|a| format::sort_key(ctx.area_name(a)));
-    let title = match group.as_deref().and_then(|g| ctx.catalog.resolve_area(g)) {
+    let title = match ctx.params.get("group").and_then(|g| ctx.catalog.resolve_area(g)) {
         Some(code) => ctx.area_name_of(code).to_string(),
         None => ctx.t("nav.countries").to_string(),
     };
