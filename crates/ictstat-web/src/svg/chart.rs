@@ -64,6 +64,9 @@ const TOP: f64 = 26.0;
 const RIGHT: f64 = 16.0;
 /// Space between the plot's edge and the first and last years, so end marks are not cut.
 const INSET: f64 = 10.0;
+/// Vertical distance between two target labels' baselines (font-size 12 plus leading).
+const LABEL_GAP: f64 = 14.0;
+
 /// Average advance of a character at font-size 12, for laying out labels without a font.
 const CHAR: f64 = 7.0;
 const LEGEND_ROW: f64 = 20.0;
@@ -86,20 +89,28 @@ pub fn line_chart(c: &LineChart<'_>) -> String {
     let mut out = String::with_capacity(8192);
     open(&mut out, c.id, c.title, height);
     frame.axes(&mut out, c.unit);
-    for t in c.targets.iter().filter(|t| t.value.is_finite()) {
-        let y = coord(frame.y(t.value));
+    for (i, (s, points)) in c.series.iter().zip(&series).enumerate() {
+        draw_series(&mut out, &frame, s, points, palette::series(i), c.estimated);
+    }
+    // Targets on top, so that their labels stay readable over the lines (a white halo behind
+    // the text); labels of targets close together are pushed apart, top to bottom.
+    let mut targets: Vec<&TargetLine> = c.targets.iter().filter(|t| t.value.is_finite()).collect();
+    targets.sort_by(|a, b| b.value.total_cmp(&a.value));
+    let mut last_label = f64::NEG_INFINITY;
+    for t in targets {
+        let y = frame.y(t.value);
+        let label_y = (y - 5.0).max(last_label + LABEL_GAP);
+        last_label = label_y;
         let _ = write!(
             out,
-            r##"<g class="target"><title>{label}: {value}</title><line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="#555" stroke-width="1.5" stroke-dasharray="5 4"/><text x="{x2}" y="{ty}" text-anchor="end" fill="#555">{label}</text></g>"##,
+            r##"<g class="target"><title>{label}: {value}</title><line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="#555" stroke-width="1.5" stroke-dasharray="5 4"/><text x="{x2}" y="{ty}" text-anchor="end" fill="#444" stroke="#fff" stroke-width="3" paint-order="stroke">{label}</text></g>"##,
             label = escape(&t.label),
             value = value(t.value),
             x1 = coord(frame.left),
             x2 = coord(WIDTH - RIGHT),
-            ty = coord(frame.y(t.value) - 5.0),
+            y = coord(y),
+            ty = coord(label_y),
         );
-    }
-    for (i, (s, points)) in c.series.iter().zip(&series).enumerate() {
-        draw_series(&mut out, &frame, s, points, palette::series(i), c.estimated);
     }
     legend.draw(&mut out, TOP + PLOT_HEIGHT + 36.0);
     out.push_str("</svg>");
