@@ -220,7 +220,11 @@ pub async fn list(ctx: Ctx) -> Response {
         Ok(c) => c,
         Err(e) => return render(&ctx, &e),
     };
-    let title = match ctx.params.get("group").and_then(|g| ctx.catalog.resolve_area(g)) {
+    let title = match ctx
+        .params
+        .get("group")
+        .and_then(|g| ctx.catalog.resolve_area(g))
+    {
         Some(code) => ctx.area_name_of(code).to_string(),
         None => ctx.t("nav.countries").to_string(),
     };
