@@ -388,14 +388,18 @@ check('indicator map: Tuvalu is a circle.country.point.has-data in 2020', async 
   await t.shot('indicator-map-2020.png', { element: 'figure.map' });
 });
 
-check('disaggregation: select#bd offers the data\'s breakdowns; SEX=F auto-submits and charts the female points', async (t) => {
+check('disaggregation: select#bd offers the data\'s breakdowns; choosing SEX=F and Apply charts the female points', async (t) => {
   await t.goto(indicatorUrl(`area=${KENYA},${UGANDA}`));
   const options = await t.page.$$eval('form#controls select#bd option', (os) => os.map((o) => o.value));
   const all = await observations(`indicator=${IND}`);
   const expected = [...new Set(all.map((r) => bdKey(r.breakdown)))].sort();
   assert.deepEqual(options.map(bdNorm).sort(), expected, 'breakdown options vs the API');
   assert.ok(options.includes('SEX=F') && options.includes('SEX=M'), `options ${options}`);
-  await t.navigation(() => t.page.locator('select#bd').selectOption('SEX=F'), /[?&]bd=SEX(%3D|=)F(&|$)/);
+  // Choosing an option changes nothing by itself (no reload while a keyboard user steps
+  // through the options); the form's button applies it.
+  await t.page.locator('select#bd').selectOption('SEX=F');
+  assert.equal(new URL(t.page.url()).searchParams.get('bd'), null, 'choosing an option reloaded the page');
+  await t.navigation(() => t.page.locator('form#controls button[type=submit]').click(), /[?&]bd=SEX(%3D|=)F(&|$)/);
   assert.equal(await t.page.locator('select#bd').inputValue(), 'SEX=F', 'select#bd keeps the choice');
   const url = new URL(t.page.url());
   assert.deepEqual(url.searchParams.get('area').split(','), [KENYA, UGANDA], 'areas kept');

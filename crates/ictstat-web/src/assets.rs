@@ -1,4 +1,4 @@
-//! The stylesheet, script and icon, embedded in the binary and served under names that carry their
+//! The stylesheet and icon, embedded in the binary and served under names that carry their
 //! content hash, so browsers may keep them for a year and still never use a stale copy.
 
 use std::sync::OnceLock;
@@ -15,18 +15,12 @@ struct Asset {
     body: &'static [u8],
 }
 
-const FILES: [(&str, &str, &str, &[u8]); 3] = [
+const FILES: [(&str, &str, &str, &[u8]); 2] = [
     (
         "style",
         "css",
         "text/css; charset=utf-8",
         include_bytes!("../assets/style.css"),
-    ),
-    (
-        "app",
-        "js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../assets/app.js"),
     ),
     (
         "icon",
@@ -54,7 +48,7 @@ fn assets() -> &'static [Asset] {
     })
 }
 
-/// The URL of the asset whose name starts with `stem` (`style`, `app`, `icon`).
+/// The URL of the asset whose name starts with `stem` (`style`, `icon`).
 pub fn url(stem: &str) -> String {
     let asset = assets()
         .iter()

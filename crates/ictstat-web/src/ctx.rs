@@ -17,8 +17,11 @@ use crate::stats::StatsCache;
 pub struct Ctx {
     pub lang: Lang,
     pub params: Params,
-    /// The request path, for links that change one parameter.
+    /// The request path, for links that change one parameter; always one leading `/`, so that
+    /// a link built from it can never leave the site (`//evil.example/x` would).
     pub path: String,
+    /// The `Host` the request reached, when it is a plain host name (for absolute links).
+    pub host: Option<String>,
     pub snapshot: Arc<Snapshot>,
     pub catalog: Arc<Catalog>,
     pub stats: Arc<StatsCache>,
@@ -50,10 +53,21 @@ impl FromRequestParts<AppState> for Ctx {
             .get::<Arc<StatsCache>>()
             .cloned()
             .unwrap_or_default();
+        let host = parts
+            .headers
+            .get(axum::http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .filter(|h| {
+                !h.is_empty()
+                    && h.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+            })
+            .map(str::to_string);
         Ok(Ctx {
             lang,
             params,
-            path: parts.uri.path().to_string(),
+            path: format!("/{}", parts.uri.path().trim_start_matches(['/', '\\'])),
+            host,
             snapshot: state.read_model.snapshot(),
             catalog: state.catalog.clone(),
             stats,
@@ -77,10 +91,14 @@ impl Ctx {
         self.params.with(key, value).url(&self.path)
     }
 
-    /// A link to another page that keeps the language chosen in the query, if any.
+    /// A link to another page (which may have its own query) that keeps the language chosen
+    /// in this page's query, if any.
     pub fn link(&self, path: &str) -> String {
         match self.params.get("lang") {
-            Some(l) => format!("{path}?lang={}", crate::params::encode(l)),
+            Some(l) => {
+                let join = if path.contains('?') { '&' } else { '?' };
+                format!("{path}{join}lang={}", crate::params::encode(l))
+            }
             None => path.to_string(),
         }
     }
@@ -98,6 +116,26 @@ impl Ctx {
             Some(a) => self.area_name(a),
             None => code,
         }
+    }
+
+    /// The M49 code of an area a reader typed: a code, an ISO code, an English name, or its
+    /// name in any language of the interface (the country picker offers translated names).
+    pub fn resolve_area(&self, token: &str) -> Option<&str> {
+        if let Some(code) = self.catalog.resolve_area(token) {
+            return Some(code);
+        }
+        let token = token.trim();
+        self.catalog
+            .areas
+            .iter()
+            .map(|a| a.code.as_str())
+            .find(|code| {
+                crate::i18n::Lang::ALL.iter().any(|l| {
+                    self.catalog
+                        .area_name(code, l.tag())
+                        .is_some_and(|n| n.to_lowercase() == token.to_lowercase())
+                })
+            })
     }
 
     pub fn indicator(&self, code: &str) -> Option<&Indicator> {

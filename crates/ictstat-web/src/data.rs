@@ -2,14 +2,18 @@
 
 use std::collections::BTreeSet;
 
-use ictstat_core::{Breakdown, Catalog, Dimension};
+use ictstat_core::{Breakdown, Catalog};
 use ictstat_store::{ObservationRow, Snapshot};
+
+use crate::i18n::Lang;
 
 /// The groups a new reader sees first on an indicator page: the world and the UN's
 /// vulnerable groups that the SDG and WSIS reports single out.
 pub const DEFAULT_GROUPS: [&str; 4] = ["001", "199", "432", "722"];
 
-/// The current rows of one area and breakdown of an indicator, by ascending period.
+/// The annual values of one area and breakdown of an indicator, by ascending year: what the
+/// chart draws, its download holds and a profile calls the latest (rows of other frequencies
+/// and reported-missing values are left out, as they cannot be drawn on a yearly axis).
 pub fn series<'a>(
     snapshot: &'a Snapshot,
     indicator: &str,
@@ -20,9 +24,29 @@ pub fn series<'a>(
     // Rows are sorted by area first: the area's rows are one contiguous run.
     let start = rows.partition_point(|r| r.area.as_str() < area);
     let end = start + rows[start..].partition_point(|r| r.area.as_str() <= area);
-    rows[start..end]
+    rows[start..end].iter().filter(move |r| {
+        &r.breakdown == breakdown && r.value.is_some() && crate::format::year(&r.period).is_some()
+    })
+}
+
+/// The smallest and largest annual value of any country for a breakdown, over all years: the
+/// map's colour scale spans it, so that a colour means the same value in every year.
+pub fn value_range(
+    snapshot: &Snapshot,
+    catalog: &Catalog,
+    indicator: &str,
+    breakdown: &Breakdown,
+) -> Option<(f64, f64)> {
+    snapshot
+        .indicator_rows(indicator)
         .iter()
-        .filter(move |r| &r.breakdown == breakdown)
+        .filter(|r| &r.breakdown == breakdown && crate::format::year(&r.period).is_some())
+        .filter(|r| catalog.area(&r.area).is_some_and(|a| !a.kind.is_group()))
+        .filter_map(|r| r.value)
+        .fold(None, |acc, v| match acc {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((v.min(lo), v.max(hi))),
+        })
 }
 
 /// The breakdowns an indicator has data for, the total first.
@@ -40,10 +64,12 @@ pub fn breakdowns(snapshot: &Snapshot, indicator: &str) -> Vec<Breakdown> {
     out
 }
 
-/// A breakdown as readers name it: "Sex: Female, Location: Urban"; the total as `total`.
-pub fn breakdown_label(catalog: &Catalog, breakdown: &Breakdown, total: &str) -> String {
+/// A breakdown as readers name it ("Sex: Female, Location: Urban"; the total as
+/// `indicator.total`), with the dimension in the page's language and the code's name from the
+/// SDG codelist (English: the codelists have no translations).
+pub fn breakdown_label(catalog: &Catalog, breakdown: &Breakdown, lang: Lang) -> String {
     if breakdown.is_total() {
-        return total.to_string();
+        return lang.t("indicator.total").to_string();
     }
     breakdown
         .iter()
@@ -53,27 +79,22 @@ pub fn breakdown_label(catalog: &Catalog, breakdown: &Breakdown, total: &str) ->
                 .get(dim.codelist())
                 .and_then(|cl| cl.codes.iter().find(|c| c.id == code))
                 .map_or(code, |c| c.name.as_str());
-            format!("{}: {name}", dimension_label(dim))
+            format!(
+                "{}: {name}",
+                capitalised(lang.t(&format!("dimension.{}", dim.id())))
+            )
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// A dimension's name for readers.
-pub fn dimension_label(dim: Dimension) -> &'static str {
-    match dim {
-        Dimension::Sex => "Sex",
-        Dimension::Age => "Age",
-        Dimension::Urbanisation => "Location",
-        Dimension::IncomeWealthQuantile => "Income quantile",
-        Dimension::EducationLev => "Education",
-        Dimension::Occupation => "Occupation",
-        Dimension::CustBreakdown => "Breakdown",
-        Dimension::CompositeBreakdown => "Breakdown",
-        Dimension::DisabilityStatus => "Disability",
-        Dimension::Activity => "Activity",
-        Dimension::Product => "Product",
-    }
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The years an indicator has annual values in for `breakdown`, ascending.

@@ -152,9 +152,10 @@ pub fn citation(ctx: &Ctx, ind: &Indicator) -> String {
     )
 }
 
-/// The SDMX REST query for the same countries, breakdown and years (groups are ictstat's
-/// aggregates, not observations, so SDMX carries the countries only).
-pub fn sdmx_url(ctx: &Ctx, view: &View, what: &str) -> String {
+/// The SDMX REST query for the same countries, breakdown and years. Groups are ictstat's
+/// aggregates, not observations, so SDMX carries the countries only: a chart of groups alone
+/// has no SDMX equivalent (`None`; an empty area key would mean every country).
+pub fn sdmx_url(ctx: &Ctx, view: &View, what: &str) -> Option<String> {
     use ictstat_core::Dimension;
     let areas: Vec<&str> = if what == "map" {
         Vec::new()
@@ -165,6 +166,9 @@ pub fn sdmx_url(ctx: &Ctx, view: &View, what: &str) -> String {
             .map(|a| a.code.as_str())
             .collect()
     };
+    if what != "map" && areas.is_empty() {
+        return None;
+    }
     let mut key = vec![
         "A".to_string(),
         String::new(),
@@ -189,5 +193,5 @@ pub fn sdmx_url(ctx: &Ctx, view: &View, what: &str) -> String {
             None => url.push_str("?lastNObservations=1"),
         }
     }
-    url
+    Some(url)
 }

@@ -27,22 +27,29 @@ pub fn render(ctx: &Ctx, error: &PageError) -> Response {
         p.error { (message) }
         p { a href=(ctx.link("/")) { (ctx.t("error.home")) } " · " a href=(ctx.link("/indicators")) { (ctx.t("nav.indicators")) } }
     };
-    (status, Html(layout::page(ctx, title, body).into_string())).into_response()
+    html_response(status, layout::page(ctx, title, body))
 }
 
 /// The fallback for every path no route serves.
 pub async fn not_found(ctx: Ctx) -> Response {
     if ctx.path.starts_with("/api/") || ctx.path.starts_with("/sdmx") {
-        return ictstat_server::ApiError::not_found(
-            "no such route; the API is under /api/v1 (see /api/v1/openapi.json), SDMX REST under /sdmx",
-        )
-        .into_response();
+        return ictstat_server::ApiError::not_found(ictstat_server::NO_SUCH_ROUTE).into_response();
     }
     let message = ctx.f("error.no_page", &[("path", &ctx.path)]);
     render(&ctx, &PageError::NotFound(message))
 }
 
-/// A rendered page as a response.
+/// A rendered page as a response. Its language may come from `Accept-Language`, so caches
+/// must key on it.
 pub fn ok(markup: maud::Markup) -> Response {
-    Html(markup.into_string()).into_response()
+    html_response(StatusCode::OK, markup)
+}
+
+fn html_response(status: StatusCode, markup: maud::Markup) -> Response {
+    let mut response = (status, Html(markup.into_string())).into_response();
+    response.headers_mut().append(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("accept-language"),
+    );
+    response
 }

@@ -48,7 +48,6 @@ pub fn page(ctx: &Ctx, title: &str, main: Markup) -> Markup {
                         (ctx.f("footer.revision", &[("revision", &ctx.snapshot.revision)]))
                     }
                 }
-                script src=(assets::url("app")) defer {}
             }
         }
     }

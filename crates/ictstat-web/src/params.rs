@@ -38,10 +38,11 @@ impl Params {
     /// Every value of `key`, comma-separated lists split, empty ones dropped, in order,
     /// without repeats.
     pub fn list(&self, key: &str) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
         let mut out: Vec<String> = Vec::new();
         for (_, v) in self.pairs.iter().filter(|(k, _)| k == key) {
             for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                if !out.iter().any(|o| o == item) {
+                if seen.insert(item) {
                     out.push(item.to_string());
                 }
             }

@@ -65,10 +65,14 @@ impl StatsCache {
     ) -> Arc<IndicatorAggregates> {
         {
             let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-            if guard.0 != snapshot.revision {
+            // Only a newer revision empties the cache: a request still holding an older
+            // snapshot computes for itself without throwing away the newer entries.
+            if snapshot.revision > guard.0 {
                 *guard = (snapshot.revision, HashMap::new());
             }
-            if let Some(hit) = guard.1.get(indicator) {
+            if guard.0 == snapshot.revision
+                && let Some(hit) = guard.1.get(indicator)
+            {
                 return hit.clone();
             }
         }

@@ -88,15 +88,15 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes))
 }
 
+/// The message of a 404 for a path no route serves.
+pub const NO_SUCH_ROUTE: &str =
+    "no such route; the API is under /api/v1 (see /api/v1/openapi.json), SDMX REST under /sdmx";
+
 /// The whole HTTP application without web pages: the API, SDMX and a JSON 404 elsewhere.
 pub fn router(state: AppState) -> Router {
     router_with(
         state,
-        Router::new().fallback(|| async {
-            ApiError::not_found(
-                "no such route; the API is under /api/v1 (see /api/v1/openapi.json), SDMX REST under /sdmx",
-            )
-        }),
+        Router::new().fallback(|| async { ApiError::not_found(NO_SUCH_ROUTE) }),
     )
 }
 

@@ -23,16 +23,13 @@ const KEY_DIMENSIONS: [Dimension; 3] = [Dimension::Sex, Dimension::Age, Dimensio
 
 /// The group filter form, shared with the country list.
 pub fn group_filter(ctx: &Ctx) -> Markup {
-    let current = ctx
-        .params
-        .get("group")
-        .and_then(|g| ctx.catalog.resolve_area(g));
+    let current = ctx.params.get("group").and_then(|g| ctx.resolve_area(g));
     html! {
         form.controls method="get" action=(ctx.path) {
             @if let Some(l) = ctx.params.get("lang") { input type="hidden" name="lang" value=(l); }
             div.control {
                 label for="group" { (ctx.t("availability.group")) }
-                select #group name="group" data-autosubmit {
+                select #group name="group" {
                     option value="" selected[current.is_none()] { (ctx.t("availability.all")) }
                     @for g in FILTER_GROUPS {
                         @if let Some(area) = ctx.catalog.area(g) {
@@ -51,7 +48,7 @@ pub fn countries(ctx: &Ctx) -> Result<Vec<&Area>, PageError> {
     let members: Option<BTreeSet<&str>> = match ctx.params.get("group") {
         None => None,
         Some(g) => {
-            let code = ctx.catalog.resolve_area(g).ok_or_else(|| {
+            let code = ctx.resolve_area(g).ok_or_else(|| {
                 PageError::BadRequest(ctx.f("indicator.unknown_area", &[("value", &g)]))
             })?;
             Some(ctx.catalog.members(code).collect())

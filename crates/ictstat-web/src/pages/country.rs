@@ -19,7 +19,6 @@ use crate::svg::sparkline;
 /// `GET /countries/{code}`: `code` is M49; ISO codes and names redirect to it.
 pub async fn page(ctx: Ctx, Path(code): Path<String>) -> Response {
     let Some(area) = ctx
-        .catalog
         .resolve_area(&code)
         .and_then(|c| ctx.catalog.area(c))
         .filter(|a| a.kind == AreaKind::Country)
@@ -78,7 +77,7 @@ fn profile(ctx: &Ctx, area: &Area) -> Markup {
             p { (ctx.t("country.member_of")) " "
                 @for (i, g) in groups.iter().enumerate() {
                     @if i > 0 { ", " }
-                    a href=(ctx.link(&format!("/countries?group={}", g.code))) { (ctx.area_name(g)) }
+                    a href=(ctx.link(&super::area_href(g))) { (ctx.area_name(g)) }
                 }
             }
         }
@@ -220,11 +219,7 @@ pub async fn list(ctx: Ctx) -> Response {
         Ok(c) => c,
         Err(e) => return render(&ctx, &e),
     };
-    let title = match ctx
-        .params
-        .get("group")
-        .and_then(|g| ctx.catalog.resolve_area(g))
-    {
+    let title = match ctx.params.get("group").and_then(|g| ctx.resolve_area(g)) {
         Some(code) => ctx.area_name_of(code).to_string(),
         None => ctx.t("nav.countries").to_string(),
     };

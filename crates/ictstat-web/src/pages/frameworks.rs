@@ -98,7 +98,7 @@ fn targets(ctx: &Ctx, f: &Framework) -> Markup {
                 th scope="col" { (ctx.t("framework.target")) }
                 th scope="col" { (ctx.t("framework.goal")) }
                 th scope="col" { (ctx.t("framework.world_latest")) }
-                th scope="col" { (ctx.t("country.progress")) }
+                th scope="col" { (ctx.t("framework.progress")) }
             } }
             tbody {
                 @for t in &targets {

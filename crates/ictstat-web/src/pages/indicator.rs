@@ -60,7 +60,6 @@ impl<'a> View<'a> {
         let mut areas = Vec::new();
         for token in &codes {
             let area = ctx
-                .catalog
                 .resolve_area(token)
                 .and_then(|c| ctx.catalog.area(c))
                 .ok_or_else(|| {
@@ -216,7 +215,7 @@ fn add_area(ctx: &Ctx, added: &str) -> Response {
     if areas.is_empty() {
         areas = data::DEFAULT_GROUPS.iter().map(|s| s.to_string()).collect();
     }
-    let Some(code) = ctx.catalog.resolve_area(added) else {
+    let Some(code) = ctx.resolve_area(added) else {
         return render(
             ctx,
             &PageError::BadRequest(ctx.f("indicator.unknown_area", &[("value", &added)])),
@@ -249,11 +248,21 @@ fn body(ctx: &Ctx, view: &View) -> Markup {
             (downloads(ctx, view, "chart"))
             p.embed-code {
                 (ctx.t("indicator.embed")) " "
-                code { "<iframe src=\"" (ctx.params.url(&format!("/embed/indicators/{}", ind.code))) "\" width=\"720\" height=\"520\"></iframe>" }
+                code { "<iframe src=\"" (embed_url(ctx, &ind.code)) "\" title=\"" (ind.name) "\" width=\"720\" height=\"520\"></iframe>" }
             }
         }
         (map_section(ctx, view))
         (citation(ctx, ind))
+    }
+}
+
+/// The embed view's address, absolute when the request says which host it reached (a snippet
+/// pasted on another site needs the host; behind a proxy that rewrites it, the path alone).
+fn embed_url(ctx: &Ctx, code: &str) -> String {
+    let path = ctx.params.url(&format!("/embed/indicators/{code}"));
+    match &ctx.host {
+        Some(host) => format!("//{host}{path}"),
+        None => path,
     }
 }
 
@@ -298,7 +307,8 @@ fn metadata(ctx: &Ctx, ind: &Indicator) -> Markup {
 }
 
 /// The choices: breakdown, countries and groups, map year. One GET form, so the result is a
-/// URL; a small script submits it on change, and the button does without script.
+/// URL. It is submitted by its button only, never on change: a select that reloads the page
+/// while a keyboard user steps through its options changes context on input (WCAG 3.2.2).
 fn controls(ctx: &Ctx, view: &View) -> Markup {
     let code = &view.indicator.code;
     let breakdowns = data::breakdowns(&ctx.snapshot, code);
@@ -309,20 +319,24 @@ fn controls(ctx: &Ctx, view: &View) -> Markup {
         form.controls #controls method="get" action=(ctx.path) {
             @if let Some(l) = ctx.params.get("lang") { input type="hidden" name="lang" value=(l); }
             input type="hidden" name="area" value=(area_codes.join(","));
+            // The table's order survives a change of breakdown or year.
+            @for key in ["sort", "dir"] {
+                @if let Some(v) = ctx.params.get(key) { input type="hidden" name=(key) value=(v); }
+            }
             div.control {
                 label for="bd" { (ctx.t("indicator.breakdown")) }
-                select #bd name="bd" data-autosubmit {
+                select #bd name="bd" {
                     @for b in &breakdowns {
                         @let text = b.to_string();
                         option value=(text) selected[text == current_bd] {
-                            (data::breakdown_label(&ctx.catalog, b, ctx.t("indicator.total")))
+                            (data::breakdown_label(&ctx.catalog, b, ctx.lang))
                         }
                     }
                 }
             }
             div.control {
                 label for="year" { (ctx.t("indicator.map_year")) }
-                select #year name="year" data-autosubmit {
+                select #year name="year" {
                     option value="latest" selected[view.year.is_none()] { (ctx.t("indicator.latest")) }
                     @for y in years.iter().rev() {
                         option value=(y) selected[view.year == Some(*y)] { (y) }
@@ -344,22 +358,13 @@ fn controls(ctx: &Ctx, view: &View) -> Markup {
             @for a in &view.areas {
                 @let rest: Vec<&str> = area_codes.iter().copied().filter(|c| *c != a.code).collect();
                 li {
-                    a href=(ctx.link(&area_page(a))) { (ctx.area_name(a)) }
+                    a href=(ctx.link(&super::area_href(a))) { (ctx.area_name(a)) }
                     " "
                     a.remove href=(ctx.with("area", Some(&rest.join(","))))
                         aria-label=(ctx.f("indicator.remove", &[("name", &ctx.area_name(a))])) { "×" }
                 }
             }
         }
-    }
-}
-
-/// Where an area's own page is: a country's profile, a group's members list.
-fn area_page(a: &Area) -> String {
-    if a.kind.is_group() {
-        format!("/countries?group={}", a.code)
-    } else {
-        format!("/countries/{}", a.code)
     }
 }
 
@@ -396,7 +401,7 @@ fn chart(ctx: &Ctx, view: &View, series: &[ChartSeries]) -> Markup {
     let title = format!(
         "{} — {}",
         view.indicator.name,
-        data::breakdown_label(&ctx.catalog, &view.breakdown, ctx.t("indicator.total"))
+        data::breakdown_label(&ctx.catalog, &view.breakdown, ctx.lang)
     );
     let svg = line_chart(&LineChart {
         id: "chart",
@@ -406,6 +411,7 @@ fn chart(ctx: &Ctx, view: &View, series: &[ChartSeries]) -> Markup {
         targets: &targets,
         no_data: ctx.t("indicator.no_data"),
         estimated: ctx.t("indicator.estimated"),
+        lang: ctx.lang,
     });
     let groups_without_breakdown =
         !view.breakdown.is_total() && view.areas.iter().any(|a| a.kind.is_group());
@@ -494,6 +500,8 @@ fn map_section(ctx: &Ctx, view: &View) -> Markup {
         name: &name,
         no_data: ctx.t("indicator.no_data"),
         estimated: ctx.t("indicator.estimated"),
+        domain: data::value_range(&ctx.snapshot, &ctx.catalog, &ind.code, &view.breakdown),
+        lang: ctx.lang,
     });
     if view.sort_by_value {
         rows.sort_by(|a, b| {
@@ -576,8 +584,10 @@ fn downloads(ctx: &Ctx, view: &View, what: &str) -> Markup {
         p.downloads {
             (ctx.t("indicator.download")) " "
             a href=(link("csv")) download { "CSV" } " · "
-            a href=(link("xlsx")) download { "XLSX" } " · "
-            a href=(sdmx) { "SDMX" }
+            a href=(link("xlsx")) download { "XLSX" }
+            @if let Some(sdmx) = sdmx {
+                " · " a href=(sdmx) title=(ctx.t("indicator.sdmx_countries")) { "SDMX" }
+            }
         }
     }
 }

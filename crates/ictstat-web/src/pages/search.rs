@@ -1,7 +1,7 @@
 //! Search over indicators and countries.
 
 use axum::response::Response;
-use ictstat_core::{Area, AreaKind};
+use ictstat_core::Area;
 use maud::html;
 
 use crate::ctx::Ctx;
@@ -49,13 +49,7 @@ pub async fn page(ctx: Ctx) -> Response {
             @if !areas.is_empty() {
                 h2 { (ctx.t("search.areas")) }
                 ul { @for a in &areas {
-                    li {
-                        @if a.kind == AreaKind::Country {
-                            a href=(ctx.link(&format!("/countries/{}", a.code))) { (ctx.area_name(a)) }
-                        } @else {
-                            a href=(ctx.link(&format!("/countries?group={}", a.code))) { (ctx.area_name(a)) }
-                        }
-                    }
+                    li { a href=(ctx.link(&super::area_href(a))) { (ctx.area_name(a)) } }
                 } }
             }
         }

@@ -7,9 +7,10 @@
 
 use std::fmt::Write;
 
-use super::number::{coord, fixed, value};
+use super::number::{coord, value};
 use super::scale::{nice_ticks, step_decimals, year_ticks};
 use super::{FONT, escape, palette};
+use crate::i18n::Lang;
 
 /// One observation of a series.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +57,8 @@ pub struct LineChart<'a> {
     pub no_data: &'a str,
     /// The word for estimated values, in tooltips and the legend.
     pub estimated: &'a str,
+    /// The language numbers are written in (decimal and grouping separators).
+    pub lang: Lang,
 }
 
 const WIDTH: f64 = 640.0;
@@ -80,7 +83,7 @@ pub fn line_chart(c: &LineChart<'_>) -> String {
         .iter()
         .map(|s| s.points.iter().filter(|p| p.value.is_finite()).collect())
         .collect();
-    let Some(frame) = Frame::new(&series, c.targets) else {
+    let Some(frame) = Frame::new(&series, c.targets, c.lang) else {
         return no_data(c);
     };
     let legend = Legend::new(c, &series);
@@ -105,7 +108,7 @@ pub fn line_chart(c: &LineChart<'_>) -> String {
             out,
             r##"<g class="target"><title>{label}: {value}</title><line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="#555" stroke-width="1.5" stroke-dasharray="5 4"/><text x="{x2}" y="{ty}" text-anchor="end" fill="#444" stroke="#fff" stroke-width="3" paint-order="stroke">{label}</text></g>"##,
             label = escape(&t.label),
-            value = value(t.value),
+            value = value(t.value, c.lang),
             x1 = coord(frame.left),
             x2 = coord(WIDTH - RIGHT),
             y = coord(y),
@@ -151,12 +154,13 @@ struct Frame {
     /// Value-axis ticks; the first and last are the ends of the axis.
     ticks: Vec<f64>,
     decimals: usize,
+    lang: Lang,
 }
 
 impl Frame {
     /// Scales fitted to every value, bound and target; `None` when there is no point at all.
     /// The value axis starts at 0 unless some value is negative (and then still includes 0).
-    fn new(series: &[Vec<&ChartPoint>], targets: &[TargetLine]) -> Option<Frame> {
+    fn new(series: &[Vec<&ChartPoint>], targets: &[TargetLine], lang: Lang) -> Option<Frame> {
         let points = series.iter().flatten();
         let first = points.clone().map(|p| p.year).min()?;
         let last = points.clone().map(|p| p.year).max()?;
@@ -170,7 +174,7 @@ impl Frame {
         let decimals = step_decimals(ticks[1] - ticks[0]);
         let widest = ticks
             .iter()
-            .map(|&t| fixed(t, decimals).chars().count())
+            .map(|&t| lang.number(t, decimals).chars().count())
             .max()
             .unwrap_or(1);
         Some(Frame {
@@ -178,6 +182,7 @@ impl Frame {
             years: (first, last),
             ticks,
             decimals,
+            lang,
         })
     }
 
@@ -211,7 +216,7 @@ impl Frame {
                 r#"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{grid}"/><text x="{lx}" y="{y}" dy="0.32em">{label}</text>"#,
                 grid = palette::GRID,
                 lx = coord(self.left - 6.0),
-                label = fixed(t, self.decimals),
+                label = self.lang.number(t, self.decimals),
             );
         }
         out.push_str("</g>");
@@ -294,9 +299,10 @@ fn draw_series(
                 format!(r##"fill="{colour}" stroke="#fff" stroke-width="1""##),
             )
         };
-        let mut tip = format!("{label}, {}: {}", p.year, value(p.value));
+        let lang = frame.lang;
+        let mut tip = format!("{label}, {}: {}", p.year, value(p.value, lang));
         if let (Some(lo), Some(hi)) = bounds(p) {
-            let _ = write!(tip, " [{}–{}]", value(lo), value(hi));
+            let _ = write!(tip, " [{}–{}]", value(lo, lang), value(hi, lang));
         }
         if p.estimated {
             let _ = write!(tip, " ({})", escape(estimated_word));

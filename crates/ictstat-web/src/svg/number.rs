@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use crate::i18n::Lang;
+
 /// Appends `v` rounded to one decimal, without a trailing `.0` or a `-0`: `12`, `-3.5`.
 pub(crate) fn push_coord(out: &mut String, v: f64) {
     let tenths = (v * 10.0).round() as i64;
@@ -24,28 +26,23 @@ pub(crate) fn coord(v: f64) -> String {
     s
 }
 
-/// A value for a tooltip: one decimal from 1 to 1000 (`35.0`, as the statistics are
-/// published), none from 1000 (`53771296`), two significant digits below 1 (`0.52`, `0.0041`).
-pub(crate) fn value(v: f64) -> String {
+/// How many decimals a value for people to read gets: one from 1 to 1000 (`35.0`, as the
+/// statistics are published), none from 1000 (`53771296`), two significant digits below 1
+/// (`0.52`, `0.0041`).
+pub(crate) fn display_decimals(v: f64) -> usize {
     let a = v.abs();
-    let decimals = if a >= 1000.0 {
+    if a >= 1000.0 {
         0
     } else if a >= 1.0 || a == 0.0 {
         1
     } else {
         (1 - a.log10().floor() as i32).clamp(1, 8) as usize
-    };
-    fixed(v, decimals)
+    }
 }
 
-/// `v` with `decimals` decimals, never `-0.0`.
-pub(crate) fn fixed(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_owned()
-    } else {
-        s
-    }
+/// A value for a tooltip, in the page's language (see [`display_decimals`]).
+pub(crate) fn value(v: f64, lang: Lang) -> String {
+    lang.number(v, display_decimals(v))
 }
 
 /// The value in full for a `data-*` attribute, as Rust prints it: the shortest text that reads
@@ -69,14 +66,13 @@ mod tests {
 
     #[test]
     fn values_are_readable() {
-        assert_eq!(value(35.0), "35.0");
-        assert_eq!(value(123.45), "123.5");
-        assert_eq!(value(53_771_296.0), "53771296");
-        assert_eq!(value(0.523), "0.52");
-        assert_eq!(value(0.00412), "0.0041");
-        assert_eq!(value(0.0), "0.0");
-        assert_eq!(value(-0.01), "-0.010");
-        assert_eq!(fixed(-0.04, 1), "0.0");
-        assert_eq!(exact(35.0), "35");
+        assert_eq!(value(35.0, Lang::En), "35.0");
+        assert_eq!(value(123.45, Lang::En), "123.5");
+        assert_eq!(value(53_771_296.0, Lang::En), "53,771,296");
+        assert_eq!(value(0.523, Lang::En), "0.52");
+        assert_eq!(value(0.00412, Lang::En), "0.0041");
+        assert_eq!(value(0.0, Lang::En), "0.0");
+        assert_eq!(value(-0.01, Lang::En), "−0.010");
+        assert_eq!(value(0.015, Lang::Fr), "0,015");
     }
 }

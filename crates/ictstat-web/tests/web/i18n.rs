@@ -82,3 +82,48 @@ fn numbers_use_each_languages_separators() {
     assert_eq!(Lang::En.number(-0.04, 1), "0.0");
     assert_eq!(Lang::En.number(-12.5, 1), "−12.5");
 }
+
+/// Every message key the pages name in the code, and every key they build (a progress status,
+/// a dimension), is in English — so `Lang::t` never shows a reader a key.
+#[test]
+fn every_key_the_pages_use_is_in_english() {
+    let english = flatten(SOURCES[0].1).unwrap();
+    let mut used = Vec::new();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut dirs = vec![src];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for call in [".t(\"", ".f(\""] {
+                for piece in text.split(call).skip(1) {
+                    let key = piece.split('"').next().unwrap();
+                    used.push((key.to_string(), path.display().to_string()));
+                }
+            }
+        }
+    }
+    assert!(used.len() > 100, "found {} keys", used.len());
+    for status in [
+        "target_achieved",
+        "substantial_progress",
+        "moderate_progress",
+        "limited_progress",
+        "deterioration",
+        "not_available",
+    ] {
+        used.push((format!("progress.{status}"), "country.rs".into()));
+    }
+    for dim in ictstat_core::Dimension::ALL {
+        used.push((format!("dimension.{}", dim.id()), "data.rs".into()));
+    }
+    let missing: Vec<_> = used
+        .iter()
+        .filter(|(k, _)| !english.contains_key(k))
+        .collect();
+    assert!(missing.is_empty(), "keys not in en.toml: {missing:?}");
+}

@@ -207,22 +207,42 @@ async fn csv_download_holds_exactly_the_charted_rows() {
 #[tokio::test]
 async fn country_profile_compares_and_lists_the_gaps() {
     let site = site("web_country").await;
-    let (status, html) = site.page("/countries/KEN").await;
+    let (status, _, headers) = site
+        .call(Request::get("/countries/KEN").body(Body::empty()).unwrap())
+        .await;
     // ISO codes redirect to the M49 URL, the stable one.
     assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(headers[header::LOCATION], "/countries/404");
+    // A quarterly value and a reported-missing one are not the latest annual value.
+    let extra = "indicator,area,period,value,obs_status\n\
+                 IT_USE_ii99,KEN,2024-Q1,41.5,A\n\
+                 IT_USE_ii99,KEN,2025,,M\n";
+    let req = Request::post("/api/v1/imports?file_name=extra.csv")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .body(Body::from(extra))
+        .unwrap();
+    assert_eq!(site.call(req).await.0, StatusCode::OK);
     let (status, html2) = site.page("/countries/404").await;
-    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(status, StatusCode::OK, "{html2}");
     assert!(html2.contains("<h1>Kenya</h1>"));
     // Latest value 33.0 (2021, estimated).
     let latest = between(&html2, "id=\"latest-h\"", "</table>");
     assert!(latest.contains("33.0"), "{latest}");
+    assert!(
+        !latest.contains("41.5") && !latest.contains("2024-Q1"),
+        "{latest}"
+    );
     // Gaps: the indicators without data, and Internet use is reported by sex but not by
     // urban/rural location.
     let gaps = between(&html2, "id=\"gaps-h\"", "</section>");
-    assert!(
-        gaps.contains("Mobile-cellular") || gaps.contains("mobile"),
-        "{gaps}"
-    );
+    // Kenya has Internet use and population only: the mobile and broadband series are gaps.
+    for name in [
+        "Mobile-cellular telephone subscriptions per 100 inhabitants",
+        "Fixed Internet broadband subscriptions per 100 inhabitants",
+    ] {
+        assert!(gaps.contains(name), "{name} not among the gaps: {gaps}");
+    }
+    assert!(!between(gaps, "<ul", "</ul>").contains("individuals using the Internet"));
     assert!(gaps.contains("urban/rural"), "{gaps}");
     assert!(!between(gaps, "urban/rural", "</li>").contains("sex"));
 }
@@ -266,6 +286,20 @@ async fn language_follows_the_query_then_the_browser() {
     // Area names come from the catalogue's translations.
     let (_, html) = site.page("/countries/276?lang=es").await;
     assert!(html.contains("<h1>Alemania</h1>"), "{html}");
+    // The country picker offers translated names, so it must take them back.
+    let (status, _, headers) = site
+        .call(
+            Request::get("/indicators/IT_USE_ii99?lang=fr&area=404&add=Allemagne")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let to = headers[header::LOCATION].to_str().unwrap();
+    assert!(
+        to.contains("area=404,276") && to.contains("lang=fr"),
+        "{to}"
+    );
 }
 
 #[tokio::test]
@@ -289,6 +323,10 @@ async fn bad_requests_and_unknown_pages_say_what_is_wrong() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("at most 12"), "{html}");
+    // A path that starts with `//` must not become an off-site link on the 404 page.
+    let (status, html) = site.page("//evil.example/x").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!html.contains("href=\"//evil"), "{html}");
     let (status, _) = site.page("/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Under the APIs, errors stay JSON.

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use ictstat_web::i18n::Lang;
 use ictstat_web::svg::projection::EqualEarth;
 use ictstat_web::svg::scale::{class_breaks, class_of, nice_step, nice_ticks, year_ticks};
 use ictstat_web::svg::{
@@ -244,6 +245,7 @@ fn chart<'a>(series: &'a [ChartSeries], targets: &'a [TargetLine]) -> LineChart<
         targets,
         no_data: "No data for this selection",
         estimated: "estimated",
+        lang: Lang::En,
     }
 }
 
@@ -400,7 +402,8 @@ fn y_labels(tags: &[Tag]) -> Vec<f64> {
         .unwrap();
     tags.iter()
         .filter(|t| t.name == "text" && t.parent == Some(axis))
-        .map(|t| t.text.parse().unwrap())
+        // English numbers: thousands separated by commas, a true minus sign.
+        .map(|t| t.text.replace(',', "").replace('−', "-").parse().unwrap())
         .collect()
 }
 
@@ -565,6 +568,8 @@ fn render(values: &HashMap<String, MapDatum>) -> String {
         name: &name,
         no_data: "no data",
         estimated: "estimated",
+        domain: None,
+        lang: Lang::En,
     })
 }
 
@@ -807,6 +812,8 @@ fn map_text_is_escaped() {
         name: &name,
         no_data: "<none>",
         estimated: "<est>",
+        domain: None,
+        lang: Lang::En,
     });
     assert!(!svg.contains("<script>") && !svg.contains("<none>") && !svg.contains("<%>"));
     let tags = parse(&svg);
@@ -859,22 +866,18 @@ fn map_with_one_value_or_odd_values() {
     assert_ne!(fill("800"), fill("834"));
 }
 
-/// The render target is 2 ms in a release build. A debug build is an order of magnitude
-/// slower, so this only guards against an accidental re-projection per render (which takes
-/// tens of milliseconds even in release).
+/// Every country the map draws can be coloured at once (no timing here: benchmarks are never
+/// tests; BENCHMARKS.md has the page times).
 #[test]
-fn rendering_reuses_the_projected_map() {
+fn every_drawn_country_can_have_a_value() {
     let map = WorldMap::get();
     let values: HashMap<String, MapDatum> = map
         .codes()
         .enumerate()
         .map(|(i, c)| (c.to_owned(), datum(i as f64, c)))
         .collect();
-    let start = std::time::Instant::now();
     let svg = render(&values);
-    let elapsed = start.elapsed();
     assert_eq!(with_class(&parse(&svg), "has-data").len(), values.len());
-    assert!(elapsed.as_millis() < 100, "{elapsed:?}");
 }
 
 // --- sparkline ------------------------------------------------------------------------------
