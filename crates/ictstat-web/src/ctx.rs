@@ -103,6 +103,13 @@ impl Ctx {
         }
     }
 
+    /// The language of the catalogue's texts (indicator and framework names and definitions,
+    /// which are in English only) when it is not the page's: for their `lang` attribute, so
+    /// that screen readers pronounce them as English (WCAG 3.1.2).
+    pub fn catalog_lang(&self) -> Option<&'static str> {
+        (self.lang != crate::i18n::Lang::En).then_some("en")
+    }
+
     /// An area's name in the page's language.
     pub fn area_name<'a>(&'a self, area: &'a Area) -> &'a str {
         self.catalog

@@ -11,6 +11,9 @@ use crate::i18n::Lang;
 /// vulnerable groups that the SDG and WSIS reports single out.
 pub const DEFAULT_GROUPS: [&str; 4] = ["001", "199", "432", "722"];
 
+/// The series that weighs aggregates and ranks countries by size.
+pub const POPULATION: &str = ictstat_server::compute::POPULATION;
+
 /// The annual values of one area and breakdown of an indicator, by ascending year: what the
 /// chart draws, its download holds and a profile calls the latest (rows of other frequencies
 /// and reported-missing values are left out, as they cannot be drawn on a yearly axis).
@@ -136,4 +139,32 @@ pub fn latest_by_country<'a>(
         }
     }
     out
+}
+
+/// Up to `n` countries with annual values of an indicator for `breakdown`, the most populous
+/// (by their latest population) first.
+pub fn most_populous_with_data(
+    snapshot: &Snapshot,
+    catalog: &Catalog,
+    indicator: &str,
+    breakdown: &Breakdown,
+    n: usize,
+) -> Vec<String> {
+    let population = |area: &str| {
+        series(snapshot, crate::data::POPULATION, area, &Breakdown::total())
+            .last()
+            .and_then(|r| r.value)
+            .unwrap_or(0.0)
+    };
+    let mut countries: Vec<(f64, &str)> =
+        latest_by_country(snapshot, catalog, indicator, breakdown, None)
+            .iter()
+            .map(|r| (population(&r.area), r.area.as_str()))
+            .collect();
+    countries.sort_by(|a, b| b.0.total_cmp(&a.0));
+    countries
+        .into_iter()
+        .take(n)
+        .map(|(_, a)| a.to_string())
+        .collect()
 }

@@ -136,7 +136,7 @@ fn indicator_row(ctx: &Ctx, area: &Area, ind: &Indicator, comparators: &[&Area])
         .url(&format!("/indicators/{}", ind.code));
     html! {
         tr {
-            th scope="row" { a href=(href) { (ind.name) } }
+            th scope="row" lang=[ctx.catalog_lang()] { a href=(href) { (ind.name) } }
             td.num {
                 @if let Some(r) = latest {
                     (format::value(ctx.lang, ind, r.value.unwrap_or(f64::NAN)))
@@ -194,7 +194,7 @@ fn gaps(ctx: &Ctx, area: &Area, without: &[&Indicator], with_data: &[&Indicator]
             @if without.is_empty() { p { (ctx.t("country.no_gaps")) } } @else {
                 ul.gap-list {
                     @for ind in without {
-                        li { a href=(ctx.link(&format!("/indicators/{}", ind.code))) { (ind.name) } }
+                        li lang=[ctx.catalog_lang()] { a href=(ctx.link(&format!("/indicators/{}", ind.code))) { (ind.name) } }
                     }
                 }
             }
@@ -203,7 +203,7 @@ fn gaps(ctx: &Ctx, area: &Area, without: &[&Indicator], with_data: &[&Indicator]
                 ul.gap-list {
                     @for (ind, dims) in &missing_breakdowns {
                         li {
-                            a href=(ctx.link(&format!("/indicators/{}", ind.code))) { (ind.name) } ": "
+                            a href=(ctx.link(&format!("/indicators/{}", ind.code))) lang=[ctx.catalog_lang()] { (ind.name) } ": "
                             (dims.iter().map(|d| ctx.t(&format!("dimension.{}", d.id())).to_string()).collect::<Vec<_>>().join(", "))
                         }
                     }

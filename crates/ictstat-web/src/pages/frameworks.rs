@@ -17,9 +17,9 @@ pub async fn list(ctx: Ctx) -> Response {
         ul.cards {
             @for f in &ctx.catalog.frameworks {
                 li {
-                    h2 { a href=(ctx.link(&format!("/frameworks/{}", f.id))) { (f.name) } }
+                    h2 lang=[ctx.catalog_lang()] { a href=(ctx.link(&format!("/frameworks/{}", f.id))) { (f.name) } }
                     p.meta { (f.version) " · " (f.status) " · " (ctx.f("framework.items", &[("n", &f.items.len())])) }
-                    p { (f.description) }
+                    p lang=[ctx.catalog_lang()] { (f.description) }
                 }
             }
         }
@@ -40,7 +40,7 @@ pub async fn page(ctx: Ctx, Path(id): Path<String>) -> Response {
     };
     let body = html! {
         p.meta { (f.version) " · " (f.status) }
-        p { (f.description) }
+        p lang=[ctx.catalog_lang()] { (f.description) }
         @if !f.source.is_empty() { p.source { (ctx.t("framework.source")) " " (f.source) } }
         (items(&ctx, f))
         (targets(&ctx, f))

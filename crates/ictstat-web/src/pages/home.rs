@@ -80,7 +80,7 @@ fn headlines(ctx: &Ctx) -> Markup {
             @let aggregates = ctx.stats.aggregates(&ctx.snapshot, &ctx.catalog, code);
             @if HEADLINE_GROUPS.iter().any(|g| aggregates.latest(g).is_some()) {
                 section.headline {
-                    h3 { a href=(ctx.link(&format!("/indicators/{code}"))) { (ind.name) } }
+                    h3 lang=[ctx.catalog_lang()] { a href=(ctx.link(&format!("/indicators/{code}"))) { (ind.name) } }
                     p.meta { (ind.sdg_indicator.as_deref().map(|s| format!("SDG {s} · ")).unwrap_or_default()) (format::unit(&ctx.catalog, ind)) }
                     table.data.compact {
                         thead { tr {

@@ -47,7 +47,7 @@ impl<'a> View<'a> {
         };
         let requested = ctx.params.list("area");
         let codes: Vec<String> = if requested.is_empty() {
-            data::DEFAULT_GROUPS.iter().map(|s| s.to_string()).collect()
+            default_areas(ctx, &indicator.code, &breakdown)
         } else {
             requested
         };
@@ -159,6 +159,22 @@ impl<'a> View<'a> {
             .filter(|_| self.breakdown.is_total())
             .collect()
     }
+}
+
+/// What a chart shows before the reader chooses: the world and the UN's vulnerable groups,
+/// unless none of them has an aggregate (too few countries report, or a breakdown, which
+/// groups are not aggregated by): then the most populous countries with data, so that a new
+/// reader never lands on an empty chart beside a full map.
+fn default_areas(ctx: &Ctx, indicator: &str, breakdown: &Breakdown) -> Vec<String> {
+    let aggregates = ctx.stats.aggregates(&ctx.snapshot, &ctx.catalog, indicator);
+    if breakdown.is_total()
+        && data::DEFAULT_GROUPS
+            .iter()
+            .any(|g| aggregates.latest(g).is_some())
+    {
+        return data::DEFAULT_GROUPS.iter().map(|s| s.to_string()).collect();
+    }
+    data::most_populous_with_data(&ctx.snapshot, &ctx.catalog, indicator, breakdown, 5)
 }
 
 fn chart_point(r: &ObservationRow) -> Option<ChartPoint> {
@@ -276,7 +292,7 @@ fn metadata(ctx: &Ctx, ind: &Indicator) -> Markup {
     html! {
         section.metadata aria-labelledby="about-h" {
             h2 #about-h { (ctx.t("indicator.about")) }
-            @if !ind.description.is_empty() { p { (ind.description) } }
+            @if !ind.description.is_empty() { p lang=[ctx.catalog_lang()] { (ind.description) } }
             dl {
                 dt { (ctx.t("indicator.code")) } dd { code { (ind.code) } }
                 dt { (ctx.t("indicator.unit")) } dd { (format::unit(&ctx.catalog, ind)) }
@@ -617,7 +633,7 @@ pub async fn list(ctx: Ctx) -> Response {
                 @for ind in &ctx.catalog.indicators {
                     @let latest = data::latest_by_country(&ctx.snapshot, &ctx.catalog, &ind.code, &Breakdown::total(), None);
                     tr {
-                        th scope="row" { a href=(ctx.link(&format!("/indicators/{}", ind.code))) { (ind.name) } }
+                        th scope="row" lang=[ctx.catalog_lang()] { a href=(ctx.link(&format!("/indicators/{}", ind.code))) { (ind.name) } }
                         td { (ind.sdg_indicator.as_deref().unwrap_or("")) }
                         td { (format::unit(&ctx.catalog, ind)) }
                         td.num { (latest.len()) }

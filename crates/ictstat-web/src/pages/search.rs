@@ -44,7 +44,7 @@ pub async fn page(ctx: Ctx) -> Response {
             p { (ctx.f("search.results", &[("n", &(indicators.len() + areas.len())), ("q", &q)])) }
             @if !indicators.is_empty() {
                 h2 { (ctx.t("nav.indicators")) }
-                ul { @for i in &indicators { li { a href=(ctx.link(&format!("/indicators/{}", i.code))) { (i.name) } " " small { (i.code) } } } }
+                ul { @for i in &indicators { li { a href=(ctx.link(&format!("/indicators/{}", i.code))) lang=[ctx.catalog_lang()] { (i.name) } " " small { (i.code) } } } }
             }
             @if !areas.is_empty() {
                 h2 { (ctx.t("search.areas")) }

@@ -151,6 +151,15 @@ async fn breakdowns_come_from_the_data_and_switch_the_chart() {
     // Female values: Kenya 2020 (with a standard error: a band) and Uganda 2020.
     assert_eq!(chart.matches("class=\"mark").count(), 2, "{chart}");
     assert!(between(chart, "data-series=\"404\"", "</g>").contains("class=\"band\""));
+    // Without a choice, groups (which are not aggregated by breakdown) give way to the most
+    // populous countries with data: Kenya before Uganda.
+    let (_, html) = site.page("/indicators/IT_USE_ii99?bd=SEX%3DF").await;
+    let chart = between(&html, "<svg class=\"chart\"", "</svg>");
+    let (kenya, uganda) = (
+        chart.find("data-series=\"404\""),
+        chart.find("data-series=\"800\""),
+    );
+    assert!(kenya.is_some() && kenya < uganda, "{chart}");
 }
 
 #[tokio::test]
@@ -286,6 +295,9 @@ async fn language_follows_the_query_then_the_browser() {
     // Area names come from the catalogue's translations.
     let (_, html) = site.page("/countries/276?lang=es").await;
     assert!(html.contains("<h1>Alemania</h1>"), "{html}");
+    // The catalogue's English texts are marked as English inside a French page.
+    let (_, html) = site.page("/indicators/IT_USE_ii99?lang=fr").await;
+    assert!(html.contains("<p lang=\"en\">Individuals who used the Internet"), "{html}");
     // The country picker offers translated names, so it must take them back.
     let (status, _, headers) = site
         .call(
