@@ -33,32 +33,12 @@ pub use chart::{ChartPoint, ChartSeries, LineChart, TargetLine, line_chart};
 pub use map::{MapDatum, MapRender, WorldMap};
 pub use spark::sparkline;
 
-/// Escapes text for XML content and attribute values (`&`, `<`, `>`, `"`, `'`), and drops the
-/// control characters that XML 1.0 does not allow at all (they would make the SVG unreadable
-/// to an XML parser, not just look odd).
+/// Escapes text for SVG content and double-quoted attribute values: the same rules as the
+/// SDMX-ML writers (`&`, `<`, `>`, `"`, and U+FFFD for the control characters XML 1.0 cannot
+/// carry at all, which would make the SVG unreadable to an XML parser), so that one function
+/// decides what XML text ictstat writes.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    let needs = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || is_forbidden(c);
-    if !s.contains(needs) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if is_forbidden(c) => {}
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Characters that may not appear in an XML 1.0 document, even escaped.
-fn is_forbidden(c: char) -> bool {
-    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+    ictstat_sdmx::xml::attr(s)
 }
 
 /// The font of every picture: the reader's system font, as the pages use.
@@ -69,13 +49,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup_and_drops_control_characters() {
+    fn escapes_markup_and_replaces_control_characters() {
         assert_eq!(escape("plain"), "plain");
         assert!(matches!(escape("plain"), Cow::Borrowed(_)));
         assert_eq!(
-            escape(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+            escape(r#"<a href="x">&</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
         );
-        assert_eq!(escape("a\u{1}b\tc"), "ab\tc");
+        assert_eq!(escape("a\u{1}b"), "a\u{fffd}b");
     }
 }

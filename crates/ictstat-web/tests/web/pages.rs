@@ -297,7 +297,10 @@ async fn language_follows_the_query_then_the_browser() {
     assert!(html.contains("<h1>Alemania</h1>"), "{html}");
     // The catalogue's English texts are marked as English inside a French page.
     let (_, html) = site.page("/indicators/IT_USE_ii99?lang=fr").await;
-    assert!(html.contains("<p lang=\"en\">Individuals who used the Internet"), "{html}");
+    assert!(
+        html.contains("<p lang=\"en\">Individuals who used the Internet"),
+        "{html}"
+    );
     // The country picker offers translated names, so it must take them back.
     let (status, _, headers) = site
         .call(
