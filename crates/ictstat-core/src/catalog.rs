@@ -105,7 +105,8 @@ pub struct Framework {
     pub description: String,
     #[serde(default)]
     pub source: String,
-    #[serde(default, rename = "item")]
+    /// `[[item]]` tables in `frameworks.toml`; `items` in the API.
+    #[serde(default, rename(deserialize = "item", serialize = "items"))]
     pub items: Vec<FrameworkItem>,
 }
 

@@ -215,7 +215,13 @@ async fn catalogue_routes_and_openapi() {
         );
 
         let (_, fw) = app.get("/api/v1/frameworks").await;
-        assert!(fw.as_array().unwrap().iter().any(|f| f["id"] == "WSIS"));
+        let wsis = fw.as_array().unwrap().iter().find(|f| f["id"] == "WSIS").unwrap();
+        let (_, detail) = app.get("/api/v1/frameworks/WSIS").await;
+        // The list counts what the detail lists, under one name.
+        assert_eq!(
+            wsis["item_count"].as_u64().unwrap() as usize,
+            detail["items"].as_array().unwrap().len()
+        );
 
         let (status, area) = app.get("/api/v1/areas/Afghanistan").await;
         assert_eq!(status, StatusCode::OK);

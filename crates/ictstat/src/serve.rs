@@ -30,7 +30,7 @@ pub async fn open(database_url: &str) -> anyhow::Result<(Db, Arc<Catalog>)> {
     for (file, result) in &report.bundled {
         let written = result.outcome.as_ref().map_or(0, |o| o.inserted);
         tracing::info!(
-            "bundled {file}: {written} observations written; {} rows refused (areas that are not UN M49 countries), {} warnings (World Bank aggregates skipped, validation rules)",
+            "bundled {file}: {written} observations written; {} rows refused (areas the catalogue does not have), {} warnings (World Bank aggregates skipped, validation rules)",
             result.report.errors,
             result.report.warnings
         );

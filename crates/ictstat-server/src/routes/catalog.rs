@@ -132,7 +132,8 @@ pub struct FrameworkSummary {
     pub name: String,
     pub version: String,
     pub status: String,
-    pub items: usize,
+    /// How many items the framework has (`/frameworks/{id}` lists them as `items`).
+    pub item_count: usize,
 }
 
 /// The indicator frameworks: SDG ICT indicators, core list, thematic list, WSIS targets, IDI, 2030 targets.
@@ -148,7 +149,7 @@ pub async fn list_frameworks(State(state): State<AppState>) -> Json<Vec<Framewor
                 name: f.name.clone(),
                 version: f.version.clone(),
                 status: f.status.clone(),
-                items: f.items.len(),
+                item_count: f.items.len(),
             })
             .collect(),
     )
