@@ -215,7 +215,12 @@ async fn catalogue_routes_and_openapi() {
         );
 
         let (_, fw) = app.get("/api/v1/frameworks").await;
-        let wsis = fw.as_array().unwrap().iter().find(|f| f["id"] == "WSIS").unwrap();
+        let wsis = fw
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "WSIS")
+            .unwrap();
         let (_, detail) = app.get("/api/v1/frameworks/WSIS").await;
         // The list counts what the detail lists, under one name.
         assert_eq!(
