@@ -8,6 +8,12 @@ use crate::i18n::Lang;
 
 /// A full page: `title` in the tab and as the heading, `main` as its content.
 pub fn page(ctx: &Ctx, title: &str, main: Markup) -> Markup {
+    page_titled(ctx, title, None, main)
+}
+
+/// A page whose title is in another language than the page (`title_lang`): the catalogue's
+/// English names on French and Spanish pages.
+pub fn page_titled(ctx: &Ctx, title: &str, title_lang: Option<&str>, main: Markup) -> Markup {
     let lang = ctx.lang;
     html! {
         (DOCTYPE)
@@ -37,7 +43,7 @@ pub fn page(ctx: &Ctx, title: &str, main: Markup) -> Markup {
                     (language_switcher(ctx))
                 }
                 main #main {
-                    h1 { (title) }
+                    h1 lang=[title_lang] { (title) }
                     (main)
                 }
                 footer.site {

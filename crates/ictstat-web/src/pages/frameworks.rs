@@ -45,7 +45,7 @@ pub async fn page(ctx: Ctx, Path(id): Path<String>) -> Response {
         (items(&ctx, f))
         (targets(&ctx, f))
     };
-    ok(layout::page(&ctx, &f.name, body))
+    ok(layout::page_titled(&ctx, &f.name, ctx.catalog_lang(), body))
 }
 
 fn items(ctx: &Ctx, f: &Framework) -> Markup {

@@ -206,7 +206,12 @@ pub async fn page(ctx: Ctx, Path(code): Path<String>) -> Response {
         return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, url)]).into_response();
     }
     let title = view.indicator.name.clone();
-    ok(layout::page(&ctx, &title, body(&ctx, &view)))
+    ok(layout::page_titled(
+        &ctx,
+        &title,
+        ctx.catalog_lang(),
+        body(&ctx, &view),
+    ))
 }
 
 /// `GET /embed/indicators/{code}`: the chart and its table, for an `<iframe>`.
