@@ -1,0 +1,13 @@
+//! Integration tests of ictstat-survey: one binary, one module per area. The golden values
+//! come from R's survey package (scripts/survey/make_goldens.R); no R is needed here.
+
+#[path = "survey/common.rs"]
+mod common;
+#[path = "survey/design.rs"]
+mod design;
+#[path = "survey/edge.rs"]
+mod edge;
+#[path = "survey/golden.rs"]
+mod golden;
+#[path = "survey/quantiles.rs"]
+mod quantiles;
