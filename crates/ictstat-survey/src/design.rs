@@ -24,6 +24,7 @@
 //! table needs.
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 use crate::error::DesignError;
 
@@ -212,6 +213,25 @@ struct RawDesign {
     fpc: Option<String>,
     lonely_psu: Option<String>,
     replicates: Option<RawReplicates>,
+    // Tabulation-plan keys (read by `Plan::from_toml_str`), so one file can hold both.
+    #[allow(dead_code, reason = "accepted, read elsewhere")]
+    base: Option<IgnoredAny>,
+    #[allow(dead_code, reason = "accepted, read elsewhere")]
+    crosses: Option<IgnoredAny>,
+    #[allow(dead_code, reason = "accepted, read elsewhere")]
+    variables: Option<IgnoredAny>,
+    #[allow(dead_code, reason = "accepted, read elsewhere")]
+    labels: Option<IgnoredAny>,
+    #[allow(dead_code, reason = "accepted, read elsewhere")]
+    levels: Option<IgnoredAny>,
+    #[allow(dead_code, reason = "accepted, read elsewhere")]
+    indicator: Option<IgnoredAny>,
+    #[allow(dead_code, reason = "accepted, read elsewhere")]
+    breakdown: Option<IgnoredAny>,
+    #[allow(dead_code, reason = "accepted, read elsewhere")]
+    quality: Option<IgnoredAny>,
+    #[allow(dead_code, reason = "accepted, read elsewhere")]
+    output: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]

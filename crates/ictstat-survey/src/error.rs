@@ -124,3 +124,109 @@ pub enum EstimateError {
     #[error("confidence level {0} is not between 0 and 1")]
     Level(f64),
 }
+
+/// An expression that does not parse or compile. `position` is the 1-based character
+/// position in `expression`.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("in `{expression}` at character {position}: expected {expected}, found {found}")]
+pub struct ExprError {
+    /// The expression text.
+    pub expression: String,
+    /// 1-based character position.
+    pub position: usize,
+    /// What the parser or compiler expected there.
+    pub expected: String,
+    /// What it found.
+    pub found: String,
+}
+
+/// A tabulation plan that cannot be used. `origin` names the file (or "built-in ITU plan"),
+/// `key` the TOML key.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// The text is not TOML, or a key is unknown or has the wrong type.
+    #[error("{origin}: {message}")]
+    Toml {
+        /// The file.
+        origin: String,
+        /// The TOML parser's message (it names the key).
+        message: String,
+    },
+    /// A key has a value that cannot be used.
+    #[error("{origin}: `{key}` {message}")]
+    Invalid {
+        /// The file.
+        origin: String,
+        /// The key, e.g. `indicator.IT_USE_ii99.scope`.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An expression of the plan does not parse or names an unknown variable.
+    #[error("{origin}: `{key}`: {source}")]
+    Expr {
+        /// The file.
+        origin: String,
+        /// The key holding the expression.
+        key: String,
+        /// The expression error.
+        source: Box<ExprError>,
+    },
+}
+
+/// Bad input met while reading microdata: names the line (1-based, the header is line 1)
+/// and the column.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("{origin}: line {line}{}: {message}", column.as_ref().map(|c| format!(", column `{c}`")).unwrap_or_default())]
+pub struct ReadError {
+    /// The file.
+    pub origin: String,
+    /// The line (1-based; 0 when the error is not about one line).
+    pub line: u64,
+    /// The column, if the error is about one.
+    pub column: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Why a tabulation failed.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum TabulateError {
+    /// The design cannot be used with this file.
+    #[error(transparent)]
+    Design(#[from] DesignError),
+    /// The plan cannot be used with this file.
+    #[error(transparent)]
+    Plan(Box<PlanError>),
+    /// The file has bad input.
+    #[error(transparent)]
+    Read(Box<ReadError>),
+    /// The table refused a row or could not be finished.
+    #[error(transparent)]
+    Table(#[from] TableError),
+    /// An estimate failed (e.g. a lonely PSU under `lonely_psu = "fail"`); names the
+    /// indicator and breakdown.
+    #[error("indicator {indicator}, breakdown {breakdown}: {source}")]
+    Estimate {
+        /// The indicator.
+        indicator: String,
+        /// The breakdown, e.g. `SEX=F`.
+        breakdown: String,
+        /// The estimator's error.
+        source: EstimateError,
+    },
+}
+
+impl From<PlanError> for TabulateError {
+    fn from(e: PlanError) -> Self {
+        Self::Plan(Box::new(e))
+    }
+}
+
+impl From<ReadError> for TabulateError {
+    fn from(e: ReadError) -> Self {
+        Self::Read(Box::new(e))
+    }
+}

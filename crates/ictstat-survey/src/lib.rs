@@ -31,12 +31,24 @@ pub mod design;
 pub mod dist;
 pub mod error;
 pub mod estimate;
+pub mod expr;
+pub mod flags;
+pub mod plan;
+pub mod read;
 pub mod table;
+pub mod tabulate;
 
 pub use design::{
     Design, LonelyPsu, ReplicateColumns, ReplicateMethod, ReplicateVariance, Replicates,
     VarianceSpec,
 };
-pub use error::{DesignError, EstimateError, TableError};
+pub use error::{
+    DesignError, EstimateError, ExprError, PlanError, ReadError, TableError, TabulateError,
+};
 pub use estimate::{CiMethod, Domain, DomainSummary, Estimate, Interval, Statistic};
+pub use expr::{Ast, Expr};
+pub use flags::{Quality, QualityRules};
+pub use plan::{Breakdown, CiConfig, Codes, Indicator, Level, Plan, StatKind};
+pub use read::{CsvSource, Source, Sufficient, Visitor};
 pub use table::{Row, Table, TableBuilder, TableSpec};
+pub use tabulate::{Output, Tabulation, tabulate};

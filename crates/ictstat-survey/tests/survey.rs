@@ -7,7 +7,13 @@ mod common;
 mod design;
 #[path = "survey/edge.rs"]
 mod edge;
+#[path = "survey/expr.rs"]
+mod expr;
 #[path = "survey/golden.rs"]
 mod golden;
+#[path = "survey/plan.rs"]
+mod plan;
 #[path = "survey/quantiles.rs"]
 mod quantiles;
+#[path = "survey/tabulate.rs"]
+mod tabulate;
