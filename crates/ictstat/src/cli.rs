@@ -67,6 +67,38 @@ pub enum Command {
     Areas(AreaArgs),
     /// Print the SHA-256 of a token read from standard input, for ICTSTAT_ADMIN_TOKEN_SHA256.
     TokenHash,
+    /// Survey microdata to indicators with design-based standard errors.
+    #[command(subcommand)]
+    Survey(SurveyCommand),
+}
+
+#[derive(Subcommand)]
+pub enum SurveyCommand {
+    /// Estimate every indicator of a tabulation plan, by every breakdown, from a microdata file
+    /// read once: values, standard errors, design df and effects, confidence intervals and
+    /// quality flags.
+    #[command(
+        after_help = "Examples:\n  ictstat survey tabulate --design design.toml persons.csv\n  ictstat survey tabulate --design design.toml --plan plan.toml --format json -o results.json persons.csv\n\nThe design file names the weight, strata, PSU, FPC or replicate weights, and the lonely-PSU\npolicy; the plan maps survey variables to indicators and breakdowns (it may be in the design\nfile, and may extend the built-in ITU household plan with base = \"itu_household\").\nSee crates/ictstat-survey/README.md. Exit code 3 when the design, plan or data are invalid."
+    )]
+    Tabulate(TabulateArgs),
+}
+
+#[derive(Args)]
+pub struct TabulateArgs {
+    /// The survey design (TOML); also the plan when --plan is absent.
+    #[arg(long)]
+    pub design: PathBuf,
+    /// The tabulation plan (TOML).
+    #[arg(long)]
+    pub plan: Option<PathBuf>,
+    /// csv or json.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// Output file (standard output when absent); written whole or not at all.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// The microdata, CSV with a header row.
+    pub file: PathBuf,
 }
 
 #[derive(Args)]

@@ -9,6 +9,7 @@ mod export;
 mod import;
 mod list;
 mod serve;
+mod survey;
 
 use std::process::ExitCode;
 
@@ -78,6 +79,7 @@ fn main() -> ExitCode {
             Command::Indicators(args) => list::indicators(args),
             Command::Areas(args) => list::areas(args),
             Command::TokenHash => list::token_hash(),
+            Command::Survey(cli::SurveyCommand::Tabulate(args)) => survey::tabulate(args),
         }
     });
     match result {

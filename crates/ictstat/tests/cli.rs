@@ -576,3 +576,74 @@ fn every_command_has_help_and_bad_usage_exits_2() {
         "{text}"
     );
 }
+
+/// `ictstat survey tabulate` on the survey fixtures: the national proportion equals R's
+/// `svymean`/`svyciprop` on the same design (tests/fixtures/survey/golden_strat_clus.csv),
+/// and invalid input ends with exit code 3 and no output file.
+#[test]
+fn survey_tabulate_matches_r_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("design.toml");
+    std::fs::write(
+        &design,
+        "weight = \"w\"\nstrata = \"stratum\"\npsu = \"psu\"\nnest = true\n\n\
+         [indicator.IT_USE_ii99]\nvalue = \"internet == 1\"\n\n\
+         [breakdown.SEX]\nvariable = \"sex\"\ncodes = { M = 1, F = 2 }\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.csv");
+    let status = ictstat()
+        .args(["survey", "tabulate", "--design"])
+        .arg(&design)
+        .arg("-o")
+        .arg(&out)
+        .arg(fixture("survey/persons.csv"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let total: Vec<&str> = lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|r| r[col("SEX")] == "_T")
+        .unwrap();
+    let golden = std::fs::read_to_string(fixture("survey/golden_strat_clus.csv")).unwrap();
+    let r = |quantity: &str| -> f64 {
+        let prefix = format!("strat_clus,all,{quantity},");
+        golden
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let close = |ours: &str, theirs: f64| {
+        let ours: f64 = ours.parse().unwrap();
+        assert!(
+            (ours - theirs).abs() <= 1e-9 * theirs.abs(),
+            "{ours} vs R {theirs}"
+        );
+    };
+    close(total[col("value")], r("mean,internet,estimate"));
+    close(total[col("se")], r("mean,internet,se"));
+    close(total[col("deff")], r("mean,internet,deff"));
+    assert_eq!(total[col("df")], "19");
+    // The logit interval, as R's svyciprop: R fits it by IRLS (1e-8, see ictstat-survey).
+    let ours: f64 = total[col("ci_lower")].parse().unwrap();
+    assert!((ours - r("prop,internet,logit_lower")).abs() < 1e-8);
+
+    let bad = dir.path().join("bad.csv");
+    let status = ictstat()
+        .args(["survey", "tabulate", "--design"])
+        .arg(&design)
+        .arg("-o")
+        .arg(&bad)
+        .arg(fixture("survey/malformed_weight.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&status.stderr).contains("line 5, column `w`"));
+    assert!(!bad.exists());
+}

@@ -1,0 +1,83 @@
+//! `ictstat survey tabulate`: a microdata file and its design to indicators with standard
+//! errors (the estimators are `ictstat-survey`'s, equal to R's `survey` on its goldens).
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use ictstat_survey::{CsvSource, Design, Plan, Tabulation, tabulate as run_plan};
+
+use crate::cli::TabulateArgs;
+use crate::{EXIT_INVALID, usage};
+
+pub fn tabulate(args: TabulateArgs) -> anyhow::Result<u8> {
+    if !["csv", "json"].contains(&args.format.as_str()) {
+        usage!("--format {}: use csv or json", args.format);
+    }
+    let design_text = read_text(&args.design)?;
+    let design = match Design::from_toml_str(&design_text) {
+        Ok(d) => d,
+        Err(e) => return invalid(&format!("{}: {e}", args.design.display())),
+    };
+    let (plan_text, plan_path) = match &args.plan {
+        Some(p) => (read_text(p)?, p.as_path()),
+        None => (design_text, args.design.as_path()),
+    };
+    let plan = match Plan::from_toml_str(&plan_text, &plan_path.display().to_string()) {
+        Ok(p) => p,
+        Err(e) => return invalid(&e.to_string()),
+    };
+    let file = std::fs::File::open(&args.file)
+        .with_context(|| format!("cannot open {}", args.file.display()))?;
+    let source = CsvSource::new(
+        std::io::BufReader::with_capacity(1 << 20, file),
+        &args.file.display().to_string(),
+    );
+    let result = match run_plan(&design, &plan, source) {
+        Ok(t) => t,
+        Err(e) => return invalid(&e.to_string()),
+    };
+    write(&result, &args)?;
+    let flagged = result
+        .rows
+        .iter()
+        .filter(|r| r.quality != ictstat_survey::Quality::Reliable)
+        .count();
+    eprintln!(
+        "{} estimates from {}; {flagged} flagged unreliable or suppressed",
+        result.rows.len(),
+        args.file.display()
+    );
+    Ok(0)
+}
+
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Reports invalid input (design, plan or data) and ends with exit code 3, writing nothing.
+fn invalid(message: &str) -> anyhow::Result<u8> {
+    eprintln!("error: {message}");
+    Ok(EXIT_INVALID)
+}
+
+/// Writes the results to standard output, or whole to the output file: into a sibling file
+/// first, renamed over the target only once complete, so a failure never leaves half a file.
+fn write(result: &Tabulation, args: &TabulateArgs) -> anyhow::Result<()> {
+    let mut bytes = Vec::new();
+    match args.format.as_str() {
+        "json" => result.write_json(&mut bytes)?,
+        _ => result.write_csv(&mut bytes)?,
+    }
+    match &args.output {
+        None => std::io::stdout().lock().write_all(&bytes)?,
+        Some(path) => {
+            let partial = path.with_extension("partial");
+            std::fs::write(&partial, &bytes)
+                .with_context(|| format!("cannot write {}", partial.display()))?;
+            std::fs::rename(&partial, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
