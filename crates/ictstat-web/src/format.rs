@@ -15,8 +15,9 @@ pub fn decimals(indicator: &Indicator) -> usize {
     }
 }
 
-/// A value in the reader's language, with the indicator's precision; counts scaled by their
-/// unit multiplier.
+/// A value in the reader's language, with the indicator's precision. Values are shown as
+/// stored: a UNIT_MULT other than 0 is not applied (nor by the aggregates), which the
+/// bundled data never needs; see the issue notes.
 pub fn value(lang: Lang, indicator: &Indicator, v: f64) -> String {
     lang.number(v, decimals(indicator))
 }
