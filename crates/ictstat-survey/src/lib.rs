@@ -27,6 +27,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod demo;
 pub mod design;
 pub mod dist;
 pub mod error;
@@ -38,6 +39,7 @@ pub mod read;
 pub mod table;
 pub mod tabulate;
 
+pub use demo::{Demo, DemoError, DemoOptions};
 pub use design::{
     Design, LonelyPsu, ReplicateColumns, ReplicateMethod, ReplicateVariance, Replicates,
     VarianceSpec,

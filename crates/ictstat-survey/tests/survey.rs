@@ -3,6 +3,8 @@
 
 #[path = "survey/common.rs"]
 mod common;
+#[path = "survey/demo.rs"]
+mod demo;
 #[path = "survey/design.rs"]
 mod design;
 #[path = "survey/edge.rs"]

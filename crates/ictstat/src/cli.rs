@@ -81,6 +81,29 @@ pub enum SurveyCommand {
         after_help = "Examples:\n  ictstat survey tabulate --design design.toml persons.csv\n  ictstat survey tabulate --design design.toml --plan plan.toml --format json -o results.json persons.csv\n\nThe design file names the weight, strata, PSU, FPC or replicate weights, and the lonely-PSU\npolicy; the plan maps survey variables to indicators and breakdowns (it may be in the design\nfile, and may extend the built-in ITU household plan with base = \"itu_household\").\nSee crates/ictstat-survey/README.md. Exit code 3 when the design, plan or data are invalid."
     )]
     Tabulate(TabulateArgs),
+    /// Write a synthetic household survey with ICT questions (persons.csv, design.toml,
+    /// plan.toml) whose expected estimates equal a real country's published Internet use by
+    /// sex and urban/rural: stratified two-stage, seeded, the same files for the same options.
+    #[command(
+        after_help = "Examples:\n  ictstat survey demo -o demo/\n  ictstat survey tabulate --design demo/design.toml --plan demo/plan.toml demo/persons.csv -o results.csv\n  ictstat survey demo --country IDN --persons 100000 --seed 7 -o demo-idn/\n\nCountries (ITU, Individuals using the Internet by gender and urban/rural location, 2019\nedition): PER (default), IDN, COL, MEX, BOL, GEO, THA. Exit code 2 for an unknown country\nor too few persons."
+    )]
+    Demo(DemoArgs),
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Country whose published figures the demo reproduces (ISO 3166 alpha-3).
+    #[arg(long, default_value = ictstat_survey::demo::DEFAULT_COUNTRY)]
+    pub country: String,
+    /// About how many persons (whole households are drawn; at least 2000).
+    #[arg(long, default_value_t = ictstat_survey::demo::DEFAULT_PERSONS)]
+    pub persons: usize,
+    /// Seed of the random generator.
+    #[arg(long, default_value_t = ictstat_survey::demo::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Directory to write persons.csv, design.toml and plan.toml into (created if needed).
+    #[arg(short, long)]
+    pub output: PathBuf,
 }
 
 #[derive(Args)]

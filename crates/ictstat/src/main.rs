@@ -80,6 +80,7 @@ fn main() -> ExitCode {
             Command::Areas(args) => list::areas(args),
             Command::TokenHash => list::token_hash(),
             Command::Survey(cli::SurveyCommand::Tabulate(args)) => survey::tabulate(args),
+            Command::Survey(cli::SurveyCommand::Demo(args)) => survey::demo(args),
         }
     });
     match result {

@@ -1,13 +1,16 @@
 //! `ictstat survey tabulate`: a microdata file and its design to indicators with standard
 //! errors (the estimators are `ictstat-survey`'s, equal to R's `survey` on its goldens).
+//! `ictstat survey demo`: a synthetic survey to try it on.
 
 use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use ictstat_survey::{CsvSource, Design, Plan, Tabulation, tabulate as run_plan};
+use ictstat_survey::{
+    CsvSource, Demo, DemoOptions, Design, Plan, Tabulation, tabulate as run_plan,
+};
 
-use crate::cli::TabulateArgs;
+use crate::cli::{DemoArgs, TabulateArgs};
 use crate::{EXIT_INVALID, usage};
 
 pub fn tabulate(args: TabulateArgs) -> anyhow::Result<u8> {
@@ -51,6 +54,53 @@ pub fn tabulate(args: TabulateArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
+pub fn demo(args: DemoArgs) -> anyhow::Result<u8> {
+    let options = DemoOptions {
+        country: args.country,
+        persons: args.persons,
+        seed: args.seed,
+    };
+    // Every DemoError is an option the demo cannot use: a usage error (exit code 2).
+    let demo = match Demo::generate(&options) {
+        Ok(d) => d,
+        Err(e) => usage!("{e}"),
+    };
+    let dir = &args.output;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut csv = Vec::new();
+    demo.write_persons(&mut csv)?;
+    write_whole(&dir.join("persons.csv"), &csv)?;
+    write_whole(&dir.join("design.toml"), demo.design_toml().as_bytes())?;
+    write_whole(&dir.join("plan.toml"), demo.plan_toml().as_bytes())?;
+    let c = demo.country;
+    eprintln!(
+        "{}: {} persons in {} households, {} EAs, {} strata; a synthetic survey of {} ({}), \
+         expected Internet use as ITU published it: {} % (men {} %, women {} %, urban {} %, rural {} %)",
+        dir.display(),
+        demo.persons.len(),
+        demo.households,
+        demo.psus,
+        demo.strata,
+        c.name,
+        c.year,
+        c.internet.total,
+        c.internet.male,
+        c.internet.female,
+        c.internet.urban,
+        c.internet.rural
+    );
+    Ok(0)
+}
+
+/// Writes a file whole: into a sibling file first, renamed over the target once complete.
+fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes)
+        .with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
 fn read_text(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
@@ -71,13 +121,7 @@ fn write(result: &Tabulation, args: &TabulateArgs) -> anyhow::Result<()> {
     }
     match &args.output {
         None => std::io::stdout().lock().write_all(&bytes)?,
-        Some(path) => {
-            let partial = path.with_extension("partial");
-            std::fs::write(&partial, &bytes)
-                .with_context(|| format!("cannot write {}", partial.display()))?;
-            std::fs::rename(&partial, path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
+        Some(path) => write_whole(path, &bytes)?,
     }
     Ok(())
 }

@@ -524,6 +524,8 @@ fn every_command_has_help_and_bad_usage_exits_2() {
         "token-hash",
         "compute aggregates",
         "compute progress",
+        "survey tabulate",
+        "survey demo",
     ] {
         let out = ictstat()
             .args(cmd.split(' ').chain(["--help"]))
@@ -646,4 +648,76 @@ fn survey_tabulate_matches_r_and_refuses_bad_input() {
     assert_eq!(status.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&status.stderr).contains("line 5, column `w`"));
     assert!(!bad.exists());
+}
+
+/// `ictstat survey demo` then `ictstat survey tabulate` on its files: the national Internet
+/// use lies within 3 SE of ITU's published figure for the default country (Peru 2018,
+/// 52.5 %), and bad options exit with code 2.
+#[test]
+fn survey_demo_tabulates_to_the_published_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let out = ictstat()
+        .args(["survey", "demo", "--persons", "20000", "-o"])
+        .arg(&demo)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in ["persons.csv", "design.toml", "plan.toml"] {
+        assert!(demo.join(f).exists(), "{f}");
+    }
+    let results = dir.path().join("results.csv");
+    let out = ictstat()
+        .args(["survey", "tabulate", "--design"])
+        .arg(demo.join("design.toml"))
+        .arg("--plan")
+        .arg(demo.join("plan.toml"))
+        .arg("-o")
+        .arg(&results)
+        .arg(demo.join("persons.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&results).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let national: Vec<&str> = lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|r| {
+            r[col("indicator")] == "IT_USE_ii99"
+                && ["SEX", "URBANISATION", "AGE", "REGION", "EDUCATION_LEV"]
+                    .iter()
+                    .all(|d| r[col(d)] == "_T")
+        })
+        .unwrap();
+    let value: f64 = national[col("value")].parse().unwrap();
+    let se: f64 = national[col("se")].parse().unwrap();
+    assert!(
+        (value - 0.525).abs() <= 3.0 * se,
+        "{value} ± {se} vs ITU's 52.5 %"
+    );
+    let deff: f64 = national[col("deff")].parse().unwrap();
+    assert!(deff > 1.0, "deff {deff}");
+
+    for args in [
+        &["survey", "demo", "--country", "KEN", "-o"][..],
+        &["survey", "demo", "--persons", "10", "-o"],
+    ] {
+        let out = ictstat()
+            .args(args)
+            .arg(dir.path().join("bad"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!dir.path().join("bad").exists());
+    }
 }
