@@ -28,7 +28,9 @@
 //! skills rarer), with questionnaire codes 1 = yes, 2 = no.
 //!
 //! **Deterministic**: a seeded xoshiro256** generator written here (no dependency), fixed
-//! iteration orders and fixed number formatting — the same options give byte-identical files.
+//! iteration orders and fixed number formatting — the same options give byte-identical files
+//! on the same platform (`exp` and `ln` come from the platform's libm, whose last bits may
+//! differ between C libraries).
 
 use std::fmt::Write as _;
 use std::io::{self, Write};

@@ -217,6 +217,19 @@ pub enum TabulateError {
         /// The estimator's error.
         source: EstimateError,
     },
+    /// A stratum with a single PSU under `lonely_psu = "fail"`: names the indicator, the
+    /// breakdown and the stratum as the file writes it.
+    #[error(
+        "indicator {indicator}, breakdown {breakdown}: stratum {stratum} has only one PSU: choose lonely_psu = \"remove\", \"certainty\", \"adjust\" or \"average\" in the design, or collapse strata"
+    )]
+    LonelyPsu {
+        /// The indicator.
+        indicator: String,
+        /// The breakdown, e.g. `SEX=F`.
+        breakdown: String,
+        /// The stratum, as in the file (quoted).
+        stratum: String,
+    },
 }
 
 impl From<PlanError> for TabulateError {

@@ -176,11 +176,22 @@ impl Estimate {
     ///
     /// For θ̂ ∈ {0, 1} (variance 0) R gives NaN for Korn–Graubard; here the effective size
     /// is n (Korn & Graubard 1998), so the interval is [0, 1 − (α/2)^(1/n)] for θ̂ = 0 and
-    /// [(α/2)^(1/n), 1] for θ̂ = 1. The logit interval is then [θ̂, θ̂] (its limit).
+    /// [(α/2)^(1/n), 1] for θ̂ = 1. The logit interval has no such limit (its own would be
+    /// [θ̂, θ̂], claiming certainty): for θ̂ ∈ {0, 1} a `Logit` request **falls back to that
+    /// Korn–Graubard interval** with n* = n, and the returned [`Interval::method`] says so
+    /// (`KornGraubard`).
     #[must_use]
     pub fn interval(&self, method: CiMethod, level: f64) -> Interval {
         let alpha = 1.0 - level;
         let p = self.value;
+        let method = if method == CiMethod::Logit
+            && (p == 0.0 || p == 1.0)
+            && !(self.df.is_nan() || self.df <= 0.0)
+        {
+            CiMethod::KornGraubard
+        } else {
+            method
+        };
         let (lower, upper) = match method {
             CiMethod::WaldZ => (
                 p + qnorm(alpha / 2.0) * self.se,
@@ -193,8 +204,6 @@ impl Estimate {
             CiMethod::Logit => {
                 if self.df.is_nan() || self.df <= 0.0 {
                     (f64::NAN, f64::NAN)
-                } else if p == 0.0 || p == 1.0 {
-                    (p, p)
                 } else {
                     let q = qt(alpha / 2.0, self.df);
                     let l = logit(p);

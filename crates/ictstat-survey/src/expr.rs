@@ -146,6 +146,7 @@ impl Ast {
             text,
             tokens,
             at: 0,
+            depth: 0,
         };
         let ast = p.or()?;
         if p.at < p.tokens.len() {
@@ -331,6 +332,8 @@ struct Parser<'a> {
     text: &'a str,
     tokens: Vec<(Tok, usize)>,
     at: usize,
+    /// Nested `(` and `not` at the current token.
+    depth: usize,
 }
 
 const KEYWORDS: [&str; 6] = ["and", "or", "not", "in", "true", "false"];
@@ -399,9 +402,26 @@ impl Parser<'_> {
         })
     }
 
+    /// Enters one level of `(` or `not`: an error past [`MAX_PARSE_DEPTH`].
+    fn deeper(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_PARSE_DEPTH {
+            return Err(ExprError {
+                expression: self.text.to_owned(),
+                position: self.pos(),
+                expected: format!("at most {MAX_PARSE_DEPTH} nested `(` or `not`"),
+                found: "deeper nesting".to_owned(),
+            });
+        }
+        Ok(())
+    }
+
     fn not(&mut self) -> Result<Ast, ExprError> {
         if self.keyword("not") {
-            return Ok(Ast::Not(Box::new(self.not()?)));
+            self.deeper()?;
+            let inner = self.not()?;
+            self.depth -= 1;
+            return Ok(Ast::Not(Box::new(inner)));
         }
         self.primary()
     }
@@ -432,8 +452,10 @@ impl Parser<'_> {
         match self.peek() {
             Some(Tok::LParen) => {
                 self.at += 1;
+                self.deeper()?;
                 let inner = self.or()?;
                 self.expect(&Tok::RParen, "`)`")?;
+                self.depth -= 1;
                 return Ok(inner);
             }
             Some(Tok::Ident(s)) if s == "true" || s == "false" => {
@@ -508,6 +530,13 @@ pub enum Resolved<'a> {
 pub trait Resolver {
     /// What `name` stands for, or None if unknown.
     fn resolve(&self, name: &str) -> Option<Resolved<'_>>;
+
+    /// The value labels declared for `name` itself (a column or a derived variable), if
+    /// any. Labels are looked up along an alias chain: the first name of the chain that
+    /// has labels gives them (`net = "internet"` with `[labels.net]` uses `net`'s).
+    fn labels_of(&self, _name: &str) -> Option<&Labels> {
+        None
+    }
 }
 
 /// The values of the current row, as a reader supplies them.
@@ -525,20 +554,26 @@ enum Node {
     Bool(bool),
     Truthy(usize),
     Cmp(usize, CmpOp, f64),
-    TextEq(usize, bool, Box<str>),
+    /// Slot, negated, the text, whether the text is not a number (a label).
+    TextEq(usize, bool, Box<str>, bool),
     In(usize, Box<[f64]>, bool),
-    InText(usize, Box<[Box<str>]>, bool),
+    /// Slot, the texts, negated, whether some text is not a number (a label).
+    InText(usize, Box<[Box<str>]>, bool, bool),
     IsMissing(usize),
     Not(Box<Node>),
     And(Box<[Node]>),
     Or(Box<[Node]>),
 }
 
-/// Evaluation failed: the slot holds text where a number is needed.
+/// Evaluation failed: the slot holds text where a number is needed — or, with
+/// `label_expected`, the slot holds a number where the expression compares it with a
+/// string that is no number (a value label the column has not declared).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotANumber {
     /// The slot.
     pub slot: usize,
+    /// The slot is numeric but was compared with a non-numeric string and has no labels.
+    pub label_expected: bool,
 }
 
 /// A compiled expression: evaluate it once per row with [`Expr::eval`].
@@ -569,8 +604,8 @@ impl Expr {
 
     /// Compiles a parsed expression.
     pub fn from_ast(text: &str, ast: &Ast, resolver: &dyn Resolver) -> Result<Self, ExprError> {
-        let mut stack = Vec::new();
-        let node = compile(text, ast, resolver, &mut stack)?;
+        let mut cx = Ctx::default();
+        let node = compile(text, ast, resolver, &mut cx)?;
         Ok(Self {
             node,
             source: text.to_owned(),
@@ -630,10 +665,29 @@ fn column<'r>(
     name: &str,
     pos: usize,
     resolver: &'r dyn Resolver,
-    stack: &mut Vec<String>,
+    cx: &mut Ctx,
 ) -> Result<(usize, Option<&'r Labels>), ExprError> {
+    // The alias names followed here are popped again on return (siblings may use them).
+    let depth = cx.stack.len();
+    let result = follow(text, name, pos, resolver, cx);
+    cx.stack.truncate(depth);
+    result
+}
+
+fn follow<'r>(
+    text: &str,
+    name: &str,
+    pos: usize,
+    resolver: &'r dyn Resolver,
+    cx: &mut Ctx,
+) -> Result<(usize, Option<&'r Labels>), ExprError> {
+    let stack = &mut cx.stack;
     let mut current = name.to_owned();
+    let mut found: Option<&'r Labels> = None;
     loop {
+        if found.is_none() {
+            found = resolver.labels_of(&current);
+        }
         if stack.contains(&current) || stack.len() > 64 {
             return Err(at(
                 text,
@@ -651,7 +705,7 @@ fn column<'r>(
                     format!("`{current}`, which is neither"),
                 ));
             }
-            Some(Resolved::Column { slot, labels }) => return Ok((slot, labels)),
+            Some(Resolved::Column { slot, labels }) => return Ok((slot, found.or(labels))),
             Some(Resolved::Derived(ast)) => match ast.as_alias() {
                 Some(next) => {
                     stack.push(current);
@@ -697,16 +751,68 @@ fn code(
     }
 }
 
+fn numeric(s: &str) -> bool {
+    s.trim().parse::<f64>().is_ok()
+}
+
+/// At most this many nested `(` or `not` in one expression (deeper ones would overflow
+/// the stack of the recursive parser).
+pub const MAX_PARSE_DEPTH: usize = 128;
+/// At most this many nodes in one compiled expression, derived variables inlined (each
+/// use of a derived variable copies it: `v2 = "v1 or v1"`, `v3 = "v2 or v2"`, … doubles
+/// the size per level).
+pub const MAX_NODES: usize = 100_000;
+/// At most this nesting depth of a compiled expression, derived variables inlined.
+pub const MAX_COMPILED_DEPTH: usize = 256;
+
+#[derive(Default)]
+struct Ctx {
+    /// Derived variables being inlined (to refuse cycles).
+    stack: Vec<String>,
+    nodes: usize,
+    depth: usize,
+}
+
 fn compile(
     text: &str,
     ast: &Ast,
     resolver: &dyn Resolver,
-    stack: &mut Vec<String>,
+    cx: &mut Ctx,
+) -> Result<Node, ExprError> {
+    cx.nodes += 1;
+    cx.depth += 1;
+    if cx.nodes > MAX_NODES || cx.depth > MAX_COMPILED_DEPTH {
+        let what = if cx.nodes > MAX_NODES {
+            format!("more than {MAX_NODES} nodes")
+        } else {
+            format!("nesting deeper than {MAX_COMPILED_DEPTH}")
+        };
+        return Err(at(
+            text,
+            1,
+            format!(
+                "an expression of at most {MAX_NODES} nodes and depth {MAX_COMPILED_DEPTH} once derived variables are inlined"
+            ),
+            format!(
+                "{what} (a derived variable used many times over, or defined in terms of others at great depth)"
+            ),
+        ));
+    }
+    let node = compile_node(text, ast, resolver, cx)?;
+    cx.depth -= 1;
+    Ok(node)
+}
+
+fn compile_node(
+    text: &str,
+    ast: &Ast,
+    resolver: &dyn Resolver,
+    cx: &mut Ctx,
 ) -> Result<Node, ExprError> {
     Ok(match ast {
         Ast::Bool(b) => Node::Bool(*b),
         Ast::Var { name, pos } => {
-            if stack.contains(name) || stack.len() > 64 {
+            if cx.stack.contains(name) || cx.stack.len() > 64 {
                 return Err(at(
                     text,
                     *pos,
@@ -725,15 +831,15 @@ fn compile(
                 }
                 Some(Resolved::Column { slot, .. }) => Node::Truthy(slot),
                 Some(Resolved::Derived(inner)) => {
-                    stack.push(name.clone());
-                    let n = compile(text, inner, resolver, stack)?;
-                    stack.pop();
+                    cx.stack.push(name.clone());
+                    let n = compile(text, inner, resolver, cx)?;
+                    cx.stack.pop();
                     n
                 }
             }
         }
         Ast::Cmp { name, pos, op, rhs } => {
-            let (slot, labels) = column(text, name, *pos, resolver, stack)?;
+            let (slot, labels) = column(text, name, *pos, resolver, cx)?;
             match code(text, *pos, name, labels, rhs)? {
                 Some(c) => Node::Cmp(slot, *op, c),
                 None => {
@@ -741,8 +847,8 @@ fn compile(
                         unreachable!("numbers always have a code")
                     };
                     match op {
-                        CmpOp::Eq => Node::TextEq(slot, false, s.as_str().into()),
-                        CmpOp::Ne => Node::TextEq(slot, true, s.as_str().into()),
+                        CmpOp::Eq => Node::TextEq(slot, false, s.as_str().into(), !numeric(s)),
+                        CmpOp::Ne => Node::TextEq(slot, true, s.as_str().into(), !numeric(s)),
                         _ => {
                             return Err(at(
                                 text,
@@ -763,7 +869,7 @@ fn compile(
             set,
             negated,
         } => {
-            let (slot, labels) = column(text, name, *pos, resolver, stack)?;
+            let (slot, labels) = column(text, name, *pos, resolver, cx)?;
             let codes: Vec<Option<f64>> = set
                 .iter()
                 .map(|l| code(text, *pos, name, labels, l))
@@ -780,6 +886,8 @@ fn compile(
                         })
                         .collect(),
                     *negated,
+                    set.iter()
+                        .any(|l| matches!(l, Literal::Text(t) if !numeric(t))),
                 )
             } else {
                 return Err(at(
@@ -790,25 +898,40 @@ fn compile(
                 ));
             }
         }
-        Ast::IsMissing { name, pos } => {
-            Node::IsMissing(column(text, name, *pos, resolver, stack)?.0)
-        }
-        Ast::Not(a) => Node::Not(Box::new(compile(text, a, resolver, stack)?)),
+        Ast::IsMissing { name, pos } => Node::IsMissing(column(text, name, *pos, resolver, cx)?.0),
+        Ast::Not(a) => Node::Not(Box::new(compile(text, a, resolver, cx)?)),
         Ast::And(v) => Node::And(
             v.iter()
-                .map(|a| compile(text, a, resolver, stack))
+                .map(|a| compile(text, a, resolver, cx))
                 .collect::<Result<_, _>>()?,
         ),
         Ast::Or(v) => Node::Or(
             v.iter()
-                .map(|a| compile(text, a, resolver, stack))
+                .map(|a| compile(text, a, resolver, cx))
                 .collect::<Result<_, _>>()?,
         ),
     })
 }
 
 fn eval(node: &Node, row: &impl Values) -> Result<bool, NotANumber> {
-    let num = |slot: usize| row.number(slot).map_err(|()| NotANumber { slot });
+    let num = |slot: usize| {
+        row.number(slot).map_err(|()| NotANumber {
+            slot,
+            label_expected: false,
+        })
+    };
+    // A string that is no number, compared with a field that is one: the column needs
+    // value labels (a column holding text is compared as text).
+    let label_check = |slot: usize, labelish: bool, v: &str| {
+        if labelish && !is_missing_text(v) && v.parse::<f64>().is_ok() {
+            Err(NotANumber {
+                slot,
+                label_expected: true,
+            })
+        } else {
+            Ok(())
+        }
+    };
     Ok(match node {
         Node::Bool(b) => *b,
         Node::Truthy(s) => {
@@ -819,16 +942,18 @@ fn eval(node: &Node, row: &impl Values) -> Result<bool, NotANumber> {
             let v = num(*s)?;
             !v.is_nan() && op.apply(v, *c)
         }
-        Node::TextEq(s, negated, t) => {
+        Node::TextEq(s, negated, t, labelish) => {
             let v = row.text(*s);
+            label_check(*s, *labelish, v)?;
             !is_missing_text(v) && ((v == &**t) != *negated)
         }
         Node::In(s, set, negated) => {
             let v = num(*s)?;
             !v.is_nan() && (set.contains(&v) != *negated)
         }
-        Node::InText(s, set, negated) => {
+        Node::InText(s, set, negated, labelish) => {
             let v = row.text(*s);
+            label_check(*s, *labelish, v)?;
             !is_missing_text(v) && (set.iter().any(|t| &**t == v) != *negated)
         }
         Node::IsMissing(s) => is_missing_text(row.text(*s)),

@@ -6,11 +6,16 @@
 //!
 //! | rule | default | source (survey.md §1.4) |
 //! |---|---|---|
-//! | suppressed if n < `suppress_below_n` | 20 | Eurostat ICT household survey: cells with < 20 unweighted respondents are not published |
-//! | unreliable if n < `unreliable_below_n` | 50 | Eurostat: 20–49 respondents flagged unreliable |
-//! | unreliable if CV > `unreliable_above_cv` | 0.20 | CEPAL/ECLAC 2020 (`calidad`): "review" if CV ≥ 0.20 |
-//! | suppressed if CV > `suppress_above_cv` | 0.50 | ABS: RSE > 50 % too unreliable for general use |
+//! | suppressed if n < `suppress_below_n` | 20 | Eurostat ICT household survey: cells with < 20 unweighted respondents are not published **(R)** |
+//! | unreliable if n < `unreliable_below_n` | 50 | Eurostat: 20–49 respondents flagged unreliable **(R)** |
+//! | unreliable if CV ≥ `unreliable_above_cv` | 0.20 | CEPAL/ECLAC 2020 (`calidad`): "review" if CV ≥ 0.20 (V) |
+//! | suppressed if CV > `suppress_above_cv` | 0.50 | ABS: RSE > 50 % too unreliable for general use **(R)** |
 //! | unreliable if df < `unreliable_below_df` | 9 | INE Chile 2020 and CEPAL 2020: df < 9 |
+//!
+//! **(R)**: survey.md §1.4 marks the Eurostat and ABS thresholds as *recalled, not
+//! verified* against a primary source; (V): verified (the `calidad` source). The CEPAL rule
+//! is inclusive (CV ≥ 0.20 is unreliable), so the comparison is `>=` despite the field's
+//! name.
 //!
 //! n is the unweighted number of rows in the domain (the denominator's respondents). The
 //! CV rules are skipped when the estimate is 0 (its CV is undefined; the n rules still
@@ -31,7 +36,7 @@ pub struct QualityRules {
     pub suppress_below_n: u64,
     /// Unreliable below this unweighted n.
     pub unreliable_below_n: u64,
-    /// Unreliable above this coefficient of variation.
+    /// Unreliable at or above this coefficient of variation (CEPAL: CV ≥ 0.20).
     pub unreliable_above_cv: f64,
     /// Suppress above this coefficient of variation.
     pub suppress_above_cv: f64,
@@ -94,7 +99,7 @@ impl QualityRules {
             return Quality::Suppressed;
         }
         if e.n < self.unreliable_below_n
-            || cv > self.unreliable_above_cv
+            || cv >= self.unreliable_above_cv
             || e.df < self.unreliable_below_df
             || e.se.is_nan()
         {

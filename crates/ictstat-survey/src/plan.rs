@@ -35,6 +35,7 @@
 //! variable = "area"
 //! codes = { U = 1, R = [2, 3] }   # value mapping
 //! levels = ["individual", "household"]
+//! other = "ignore"                # a row in scope in no code: "error" (default) or "ignore"
 //!
 //! [quality]                       # see flags.rs
 //! [output]
@@ -160,6 +161,11 @@ pub struct Breakdown {
     pub codes: Codes,
     /// The levels it applies to.
     pub levels: Vec<Level>,
+    /// A row in the scope of an indicator broken down by this breakdown that falls in
+    /// none of its codes (an unknown code, e.g. `sex = 9`, or a missing value): an error
+    /// naming the breakdown, line and values (`other = "error"`, the default), or left out
+    /// of every code while still counting in the total (`other = "ignore"`, opt-in).
+    pub ignore_other: bool,
 }
 
 /// Confidence intervals of the output.
@@ -266,6 +272,7 @@ struct RawIndicator {
 #[serde(deny_unknown_fields)]
 struct RawBreakdown {
     dimension: Option<String>,
+    other: Option<String>,
     variable: Option<String>,
     codes: Option<BTreeMap<String, RawCode>>,
     levels: Option<Vec<String>>,
@@ -455,7 +462,18 @@ impl Plan {
                     .map(|l| self.level(&format!("{k}.levels"), l))
                     .collect::<Result<_, _>>()?,
             };
+            let ignore_other = match b.other.as_deref() {
+                None | Some("error") => false,
+                Some("ignore") => true,
+                Some(other) => {
+                    return Err(self.invalid(
+                        format!("{k}.other"),
+                        format!("is \"{other}\": expected \"error\" or \"ignore\""),
+                    ));
+                }
+            };
             let bd = Breakdown {
+                ignore_other,
                 dimension: b.dimension.unwrap_or_else(|| key.clone()),
                 key: key.clone(),
                 codes,

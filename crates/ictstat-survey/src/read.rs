@@ -1,5 +1,7 @@
 //! Streaming microdata into the sufficient-statistics table: one pass, only the needed
-//! columns, constant memory whatever the number of rows (no row is kept).
+//! columns, no row kept: memory bounded by PSUs × cells whatever the number of rows for a
+//! clustered design (an unclustered design, or replicate weights without a PSU column,
+//! makes each row its own PSU, so there it grows with the rows).
 //!
 //! The format-independent part is the [`Visitor`]: built from the design, the plan and
 //! the file's header, it compiles every expression once, then takes one row at a time
@@ -76,6 +78,8 @@ pub struct Sufficient {
     pub breakdowns: Vec<BreakdownCodes>,
     /// Per plan indicator: its scope bit and its table variables.
     pub indicator_vars: Vec<(usize, Vec<usize>)>,
+    /// The file's stratum values by internal stratum id (empty without a strata column).
+    pub strata_names: Vec<String>,
 }
 
 /// The name of the row's missing breakdown code in [`Sufficient::cells`].
@@ -121,6 +125,10 @@ impl Resolver for SlotResolver<'_> {
             labels: self.plan.labels.get(name).map(Vec::as_slice),
         })
     }
+
+    fn labels_of(&self, name: &str) -> Option<&crate::expr::Labels> {
+        self.plan.labels.get(name).map(Vec::as_slice)
+    }
 }
 
 /// Takes rows one at a time and accumulates them (see the module documentation).
@@ -139,9 +147,13 @@ pub struct Visitor {
     indicators: Vec<CompiledIndicator>,
     breakdowns: Vec<CompiledCodes>,
     breakdown_meta: Vec<BreakdownCodes>,
+    checked_scopes: Vec<u32>,
     builder: TableBuilder,
     strata_ids: HashMap<String, u32>,
     psu_ids: HashMap<String, u64>,
+    /// The file's stratum and PSU values, by internal id (for errors).
+    strata_names: Vec<String>,
+    psu_names: Vec<String>,
     cell_index: HashMap<Box<[u32]>, u32>,
     cells: Vec<Box<[u32]>>,
     // Per-row buffers, reused.
@@ -189,6 +201,19 @@ impl Visitor {
             header,
             slots: RefCell::new(Vec::new()),
         };
+        // Labels of a name the plan does not know (a typo) would silently never apply.
+        for name in plan.labels.keys() {
+            if !plan.variables.contains_key(name) && !header.iter().any(|h| h == name) {
+                return Err(PlanError::Invalid {
+                    origin: plan.origin.clone(),
+                    key: format!("labels.{name}"),
+                    message: format!(
+                        "labels \"{name}\", which is neither a column of {origin} nor a variable of [variables]"
+                    ),
+                }
+                .into());
+            }
+        }
         let weight = r.design_column("weight", &design.weight)?;
         let strata = design
             .strata
@@ -335,6 +360,18 @@ impl Visitor {
             }
         }
 
+        // Per breakdown: the scope bits of the indicators broken down by it (0 if its
+        // `other = "ignore"`): a row in one of those scopes must fall in one of its codes.
+        let mut checked_scopes = vec![0_u32; plan.breakdowns.len()];
+        for (ind, (scope, _)) in plan.indicators.iter().zip(&indicator_vars) {
+            for key in &ind.breakdowns {
+                if let Some(b) = plan.breakdowns.iter().position(|b| &b.key == key)
+                    && !plan.breakdowns[b].ignore_other
+                {
+                    checked_scopes[b] |= 1 << scope;
+                }
+            }
+        }
         let variance = design.variance_spec(replicates.len())?;
         let spec = TableSpec {
             n_vars,
@@ -358,9 +395,12 @@ impl Visitor {
             indicators,
             breakdowns,
             breakdown_meta,
+            checked_scopes,
             builder: TableBuilder::new(spec),
             strata_ids: HashMap::new(),
             psu_ids: HashMap::new(),
+            strata_names: Vec::new(),
+            psu_names: Vec::new(),
             cell_index: HashMap::new(),
             cells: Vec::new(),
             numbers: vec![Ok(0.0); n],
@@ -391,12 +431,40 @@ impl Visitor {
     }
 
     fn nan_error(&self, line: u64, e: NotANumber) -> TabulateError {
+        self.eval_error(line, None, e)
+    }
+
+    /// An evaluation error of `expr` (None: a plain number was read).
+    fn eval_error(&self, line: u64, expr: Option<&Expr>, e: NotANumber) -> TabulateError {
+        eval_error(&self.origin, &self.names, &self.texts, line, expr, e)
+    }
+
+    /// A row in scope that falls in none of breakdown `b`'s codes.
+    fn no_code_error(&self, line: u64, b: usize) -> TabulateError {
+        let mut used = match &self.breakdowns[b] {
+            CompiledCodes::Conditions(exprs) => exprs.iter().flat_map(Expr::slots).collect(),
+            CompiledCodes::Free { slot, .. } => vec![*slot],
+        };
+        used.sort_unstable();
+        used.dedup();
+        let vals: Vec<String> = used
+            .iter()
+            .map(|s| format!("{} = \"{}\"", self.names[*s], self.texts[*s]))
+            .collect();
+        let meta = &self.breakdown_meta[b];
         self.error(
             line,
-            Some(e.slot),
+            None,
             format!(
-                "\"{}\" is not a number (nor missing: empty, NA or .)",
-                self.texts[e.slot]
+                "breakdown {}: the row ({}) is in none of its codes{}: add a code for it, fix the value, or set `other = \"ignore\"` in [breakdown.{}] to leave such rows out of the breakdown (they still count in the total)",
+                meta.key,
+                vals.join(", "),
+                if meta.codes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", meta.codes.join(", "))
+                },
+                meta.key
             ),
         )
     }
@@ -457,6 +525,7 @@ impl Visitor {
                     None => {
                         let i = u32::try_from(self.strata_ids.len()).expect("< 2^32 strata");
                         let t = t.to_owned();
+                        self.strata_names.push(t.clone());
                         self.strata_ids.insert(t, i);
                         i
                     }
@@ -472,6 +541,7 @@ impl Visitor {
                     None => {
                         let i = self.psu_ids.len() as u64;
                         let t = t.to_owned();
+                        self.psu_names.push(t.clone());
                         self.psu_ids.insert(t, i);
                         i
                     }
@@ -494,11 +564,15 @@ impl Visitor {
         let mut mask = 0_u32;
         for (bit, (level, scope)) in self.scopes.iter().enumerate() {
             let mut on = match level {
-                Some(e) => e.eval(&row).map_err(|e| self.nan_error(line, e))?,
+                Some(e) => e
+                    .eval(&row)
+                    .map_err(|err| self.eval_error(line, Some(e), err))?,
                 None => true,
             };
             if on && let Some(e) = scope {
-                on = e.eval(&row).map_err(|e| self.nan_error(line, e))?;
+                on = e
+                    .eval(&row)
+                    .map_err(|err| self.eval_error(line, Some(e), err))?;
             }
             if on {
                 mask |= 1 << bit;
@@ -512,17 +586,10 @@ impl Visitor {
                     for (c, e) in exprs.iter().enumerate() {
                         let hit = match e.eval(&row) {
                             Ok(h) => h,
-                            Err(e) => {
-                                return Err(ReadError {
-                                    origin: self.origin.clone(),
-                                    line,
-                                    column: Some(self.names[e.slot].clone()),
-                                    message: format!(
-                                        "\"{}\" is not a number (nor missing: empty, NA or .)",
-                                        self.texts[e.slot]
-                                    ),
-                                }
-                                .into());
+                            Err(err) => {
+                                let (origin, names, texts) =
+                                    (&self.origin, &self.names, &self.texts);
+                                return Err(eval_error(origin, names, texts, line, Some(e), err));
                             }
                         };
                         if hit {
@@ -571,6 +638,11 @@ impl Visitor {
             };
         }
         let nb = self.breakdowns.len();
+        for b in 0..nb {
+            if self.digits[b] == NO_CODE && mask & self.checked_scopes[b] != 0 {
+                return Err(self.no_code_error(line, b));
+            }
+        }
         self.digits[nb] = mask;
         // Analysis variables.
         let mut v = 0;
@@ -582,7 +654,9 @@ impl Visitor {
                 } else {
                     match value {
                         ValueOf::Condition(e) => {
-                            if e.eval(&row).map_err(|e| self.nan_error(line, e))? {
+                            if e.eval(&row)
+                                .map_err(|err| self.eval_error(line, Some(e), err))?
+                            {
                                 1.0
                             } else {
                                 0.0
@@ -597,7 +671,15 @@ impl Visitor {
                                 ));
                             }
                             Ok(x) => x,
-                            Err(()) => return Err(self.nan_error(line, NotANumber { slot: *s })),
+                            Err(()) => {
+                                return Err(self.nan_error(
+                                    line,
+                                    NotANumber {
+                                        slot: *s,
+                                        label_expected: false,
+                                    },
+                                ));
+                            }
                         },
                     }
                 };
@@ -640,9 +722,23 @@ impl Visitor {
             TableError::Fpc { stratum, message } => self.error(
                 line,
                 self.fpc,
-                format!("stratum {stratum}: finite population correction {message}"),
+                format!(
+                    "stratum {}: finite population correction {message}",
+                    stratum_name(&self.strata_names, stratum)
+                ),
             ),
-            TableError::NotNested { .. } => self.error(line, self.psu, e.to_string()),
+            TableError::NotNested { psu, first, second } => self.error(
+                line,
+                self.psu,
+                format!(
+                    "PSU \"{}\" appears in strata {} and {}: PSUs are not nested in strata (set `nest = true` if PSU ids restart in each stratum)",
+                    self.psu_names
+                        .get(psu as usize)
+                        .map_or_else(|| psu.to_string(), Clone::clone),
+                    stratum_name(&self.strata_names, first),
+                    stratum_name(&self.strata_names, second)
+                ),
+            ),
             other => self.error(line, None, other.to_string()),
         }
     }
@@ -656,21 +752,72 @@ impl Visitor {
     /// Ends the pass.
     pub fn finish(self) -> Result<Sufficient, TabulateError> {
         let indicator_vars = self.indicator_vars;
+        let strata_names = self.strata_names;
         let table = self.builder.finish().map_err(|e| {
+            let (column, message) = match e {
+                TableError::Fpc { stratum, message } => (
+                    self.fpc.map(|s| self.names[s].clone()),
+                    format!(
+                        "stratum {}: finite population correction {message}",
+                        stratum_name(&strata_names, stratum)
+                    ),
+                ),
+                other => (None, other.to_string()),
+            };
             TabulateError::from(ReadError {
                 origin: self.origin.clone(),
                 line: 0,
-                column: None,
-                message: e.to_string(),
+                column,
+                message,
             })
         })?;
         Ok(Sufficient {
+            strata_names,
             table,
             cells: self.cells,
             breakdowns: self.breakdown_meta,
             indicator_vars,
         })
     }
+}
+
+/// A stratum as the file writes it (`"7"`), from its internal id; the internal id if the
+/// design has no strata column.
+pub(crate) fn stratum_name(names: &[String], id: u32) -> String {
+    names
+        .get(id as usize)
+        .map_or_else(|| id.to_string(), |n| format!("\"{n}\""))
+}
+
+/// An evaluation error of `expr` on a row (None: a plain number was read).
+fn eval_error(
+    origin: &str,
+    names: &[String],
+    texts: &[String],
+    line: u64,
+    expr: Option<&Expr>,
+    e: NotANumber,
+) -> TabulateError {
+    let col = &names[e.slot];
+    let message = if e.label_expected {
+        format!(
+            "`{}` compares `{col}` with a string, but `{col}` holds the number \"{}\" and has no value labels: declare them ([labels.{col}]) or compare with a number",
+            expr.map_or("", Expr::source),
+            texts[e.slot]
+        )
+    } else {
+        format!(
+            "\"{}\" is not a number (nor missing: empty, NA or .)",
+            texts[e.slot]
+        )
+    };
+    ReadError {
+        origin: origin.to_owned(),
+        line,
+        column: Some(col.clone()),
+        message,
+    }
+    .into()
 }
 
 /// CSV (comma-separated, a header row, RFC 4180 quoting) read in one streaming pass.
@@ -718,10 +865,35 @@ fn csv_error(origin: &str, e: &csv::Error) -> ReadError {
 
 impl<R: io::Read> Source for CsvSource<R> {
     fn header(&mut self) -> Result<Vec<String>, ReadError> {
-        match self.reader.headers() {
-            Ok(h) => Ok(h.iter().map(|s| s.trim().to_owned()).collect()),
-            Err(e) => Err(self.csv_error(&e)),
+        let header: Vec<String> = match self.reader.headers() {
+            Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
+            Err(e) => return Err(self.csv_error(&e)),
+        };
+        let error = |column: Option<String>, message: String| ReadError {
+            origin: self.origin.clone(),
+            line: 1,
+            column,
+            message,
+        };
+        if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+            return Err(error(
+                None,
+                "the file is empty: expected a header row and data rows".to_owned(),
+            ));
         }
+        for (i, name) in header.iter().enumerate() {
+            if header[..i].contains(name) {
+                return Err(error(
+                    Some(name.clone()),
+                    format!(
+                        "the header names column \"{name}\" twice (columns {} and {}): column names must be unique",
+                        header[..i].iter().position(|h| h == name).unwrap_or(0) + 1,
+                        i + 1
+                    ),
+                ));
+            }
+        }
+        Ok(header)
     }
 
     fn run(&mut self, visitor: &mut Visitor) -> Result<(), TabulateError> {

@@ -351,6 +351,31 @@ impl TableBuilder {
     }
 
     fn entry_for(&mut self, row: &Row<'_>) -> Result<u32, TableError> {
+        // The FPC is checked on every row, before the cache shortcut below: a row that
+        // repeats the last entry's key must not skip it.
+        match (row.fpc, self.fpc.get(&row.stratum)) {
+            (Some(v), Some(&seen)) if v.to_bits() != seen.to_bits() => {
+                return Err(TableError::Fpc {
+                    stratum: row.stratum,
+                    message: format!(
+                        "varies within the stratum ({seen} and {v}): it must be constant"
+                    ),
+                });
+            }
+            (Some(v), None) => {
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(TableError::Fpc {
+                        stratum: row.stratum,
+                        message: format!("is {v}: it must be a number ≥ 0"),
+                    });
+                }
+                self.fpc.insert(row.stratum, v);
+            }
+            (None, _) => {
+                self.fpc_missing.get_or_insert(row.stratum);
+            }
+            _ => {}
+        }
         let key = (row.stratum, row.psu, row.cell);
         if let Some((k, e)) = self.last
             && k == key
@@ -376,29 +401,6 @@ impl TableBuilder {
                 i
             }
         };
-        match (row.fpc, self.fpc.get(&row.stratum)) {
-            (Some(v), Some(&seen)) if v.to_bits() != seen.to_bits() => {
-                return Err(TableError::Fpc {
-                    stratum: row.stratum,
-                    message: format!(
-                        "varies within the stratum ({seen} and {v}): it must be constant"
-                    ),
-                });
-            }
-            (Some(v), None) => {
-                if !(v.is_finite() && v >= 0.0) {
-                    return Err(TableError::Fpc {
-                        stratum: row.stratum,
-                        message: format!("is {v}: it must be a number ≥ 0"),
-                    });
-                }
-                self.fpc.insert(row.stratum, v);
-            }
-            (None, _) => {
-                self.fpc_missing.get_or_insert(row.stratum);
-            }
-            _ => {}
-        }
         let entry = match self.entry_index.get(&(psu, row.cell)) {
             Some(&e) => e,
             None => {

@@ -7,7 +7,9 @@
 //! Intervals: proportions default to the **logit** interval, as R's `svyciprop` (and
 //! Stata's `proportion`): unlike the Wald interval it stays inside [0, 1] and is
 //! asymmetric near 0 and 1, where ICT indicators of small groups often sit, and uses the
-//! design df (t quantile). Means, totals and ratios default to Wald-z, as R's `confint`.
+//! design df (t quantile). At θ̂ = 0 or 1 the logit interval degenerates to [θ̂, θ̂], so
+//! there it falls back to Korn–Graubard with n* = n (`ci_method` says `korn-graubard`).
+//! Means, totals and ratios default to Wald-z, as R's `confint`.
 //! Both are configurable in the plan's `[output]`.
 
 use std::collections::BTreeMap;
@@ -16,7 +18,7 @@ use std::io;
 use serde::Serialize;
 
 use crate::design::Design;
-use crate::error::TabulateError;
+use crate::error::{EstimateError, TabulateError};
 use crate::estimate::{Domain, Statistic};
 use crate::flags::Quality;
 use crate::plan::{Plan, StatKind};
@@ -90,10 +92,27 @@ pub fn tabulate(
     plan: &Plan,
     mut source: impl Source,
 ) -> Result<Tabulation, TabulateError> {
+    if plan.indicators.is_empty() {
+        return Err(crate::error::PlanError::Toml {
+            origin: plan.origin.clone(),
+            message: "the plan has no indicators: add [indicator.KEY] tables or                       base = \"itu_household\" (or give a plan file)"
+                .to_owned(),
+        }
+        .into());
+    }
     let header = source.header()?;
     let origin = source.origin().to_owned();
     let mut visitor = Visitor::new(design, plan, &header, &origin)?;
     source.run(&mut visitor)?;
+    if visitor.n_rows() == 0 {
+        return Err(crate::error::ReadError {
+            origin,
+            line: 1,
+            column: None,
+            message: "no data rows: the file has a header only".to_owned(),
+        }
+        .into());
+    }
     let suff = visitor.finish()?;
     estimate_all(plan, &suff)
 }
@@ -167,14 +186,25 @@ pub fn estimate_all(plan: &Plan, suff: &Sufficient) -> Result<Tabulation, Tabula
                 }
                 let e = table
                     .estimate_with_ci(statistic, &domain, method, plan.ci.level)
-                    .map_err(|source| TabulateError::Estimate {
-                        indicator: ind.key.clone(),
-                        breakdown: if label.is_empty() {
+                    .map_err(|source| {
+                        let breakdown = if label.is_empty() {
                             TOTAL.to_owned()
                         } else {
                             label.join("&")
-                        },
-                        source,
+                        };
+                        match source {
+                            // Name the stratum as the file writes it, not its internal id.
+                            EstimateError::LonelyPsu { stratum } => TabulateError::LonelyPsu {
+                                indicator: ind.key.clone(),
+                                breakdown,
+                                stratum: crate::read::stratum_name(&suff.strata_names, stratum),
+                            },
+                            source => TabulateError::Estimate {
+                                indicator: ind.key.clone(),
+                                breakdown,
+                                source,
+                            },
+                        }
                     })?;
                 let quality = plan.quality.judge(&e);
                 let shown = quality != Quality::Suppressed;
@@ -191,7 +221,7 @@ pub fn estimate_all(plan: &Plan, suff: &Sufficient) -> Result<Tabulation, Tabula
                     deff: keep(e.deff),
                     ci_lower: e.ci.and_then(|c| keep(c.lower)),
                     ci_upper: e.ci.and_then(|c| keep(c.upper)),
-                    ci_method: method.name(),
+                    ci_method: e.ci.map_or(method, |c| c.method).name(),
                     n: e.n,
                     weighted_size: e.weighted_size,
                     quality,

@@ -17,5 +17,7 @@ mod golden;
 mod plan;
 #[path = "survey/quantiles.rs"]
 mod quantiles;
+#[path = "survey/review.rs"]
+mod review;
 #[path = "survey/tabulate.rs"]
 mod tabulate;

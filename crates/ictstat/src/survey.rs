@@ -30,6 +30,18 @@ pub fn tabulate(args: TabulateArgs) -> anyhow::Result<u8> {
         Ok(p) => p,
         Err(e) => return invalid(&e.to_string()),
     };
+    if plan.indicators.is_empty() {
+        return invalid(&format!(
+            "{}: no indicators to estimate: {} has no [indicator.KEY] table and no base = \"itu_household\"{}",
+            plan_path.display(),
+            plan_path.display(),
+            if args.plan.is_none() {
+                ", and no --plan was given (give one, or add the plan to the design file)"
+            } else {
+                ""
+            }
+        ));
+    }
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("cannot open {}", args.file.display()))?;
     let source = CsvSource::new(
@@ -92,12 +104,35 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-/// Writes a file whole: into a sibling file first, renamed over the target once complete.
+/// Writes a file whole: into a uniquely named temporary file in the target's directory
+/// first (never a name a user file could have), renamed over the target once complete, so
+/// a failure never leaves half a file nor touches any other file.
 fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let partial = path.with_extension("partial");
-    std::fs::write(&partial, bytes)
-        .with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".ictstat-").suffix(".tmp");
+    // As `std::fs::write` would create it (0666 less the umask), not tempfile's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(parent).with_context(|| {
+        format!(
+            "cannot write {}: cannot create a temporary file in {}",
+            path.display(),
+            parent.display()
+        )
+    })?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
@@ -111,8 +146,8 @@ fn invalid(message: &str) -> anyhow::Result<u8> {
     Ok(EXIT_INVALID)
 }
 
-/// Writes the results to standard output, or whole to the output file: into a sibling file
-/// first, renamed over the target only once complete, so a failure never leaves half a file.
+/// Writes the results to standard output, or whole to the output file (see `write_whole`):
+/// a failure never leaves half a file.
 fn write(result: &Tabulation, args: &TabulateArgs) -> anyhow::Result<()> {
     let mut bytes = Vec::new();
     match args.format.as_str() {

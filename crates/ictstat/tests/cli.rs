@@ -721,3 +721,82 @@ fn survey_demo_tabulates_to_the_published_figure() {
         assert!(!dir.path().join("bad").exists());
     }
 }
+
+/// Bad files exit 3 with a message (header only, empty, no indicators), and the output is
+/// written through a unique temporary file: a user's `out.partial` is left alone and
+/// `-o x.partial` works.
+#[test]
+fn survey_tabulate_refuses_empty_input_and_writes_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("design.toml");
+    std::fs::write(
+        &design,
+        "weight = \"w\"\nstrata = \"stratum\"\npsu = \"psu\"\nnest = true\n\n\
+         [indicator.IT_USE_ii99]\nvalue = \"internet == 1\"\n",
+    )
+    .unwrap();
+    let tabulate = |design: &Path, data: &Path, out: &Path| {
+        ictstat()
+            .args(["survey", "tabulate", "--design"])
+            .arg(design)
+            .arg("-o")
+            .arg(out)
+            .arg(data)
+            .output()
+            .unwrap()
+    };
+    let header_only = dir.path().join("header.csv");
+    std::fs::write(&header_only, "stratum,psu,w,internet\n").unwrap();
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let out = dir.path().join("out.csv");
+    for (data, message) in [(&header_only, "no data rows"), (&empty, "file is empty")] {
+        let o = tabulate(&design, data, &out);
+        assert_eq!(o.status.code(), Some(3), "{message}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(message),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!out.exists());
+    }
+    let bare = dir.path().join("bare.toml");
+    std::fs::write(&bare, "weight = \"w\"\n").unwrap();
+    let o = tabulate(&bare, &fixture("survey/persons.csv"), &out);
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no indicators") && err.contains("--plan"),
+        "{err}"
+    );
+
+    // A user's out.partial survives; -o x.partial is written.
+    let partial = dir.path().join("out.partial");
+    std::fs::write(&partial, "mine").unwrap();
+    let o = tabulate(&design, &fixture("survey/persons.csv"), &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&partial).unwrap(), "mine");
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("indicator,")
+    );
+    let o = tabulate(&design, &fixture("survey/persons.csv"), &partial);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        std::fs::read_to_string(&partial)
+            .unwrap()
+            .starts_with("indicator,")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A missing directory: the error names the target.
+    let nowhere = dir.path().join("no/such/dir/out.csv");
+    let o = tabulate(&design, &fixture("survey/persons.csv"), &nowhere);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("out.csv"));
+}

@@ -38,7 +38,7 @@ fn built_in_itu_plan_parses() {
     for d in [
         "SEX",
         "AGE",
-        "AGE_DETAILED",
+        "AGE_CORE",
         "EDUCATION_LEV",
         "LABOUR_FORCE_STATUS",
         "URBANISATION",
@@ -71,12 +71,17 @@ fn built_in_itu_plan_parses() {
     };
     let codes: Vec<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(codes, ["F", "M"], "CL_SEX codes");
-    let age = p
-        .breakdowns
-        .iter()
-        .find(|b| b.key == "AGE_DETAILED")
-        .expect("age");
+    let age = p.breakdowns.iter().find(|b| b.key == "AGE").expect("age");
     assert_eq!(age.dimension, "AGE");
+    let Codes::Conditions(codes) = &age.codes else {
+        panic!("conditions")
+    };
+    let codes: Vec<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
+    assert!(
+        codes.contains(&"Y25T34") && !codes.contains(&"Y25T74"),
+        "{codes:?}"
+    );
+    assert!(!p.breakdowns.iter().any(|b| b.key == "AGE_DETAILED"));
 }
 
 #[test]
