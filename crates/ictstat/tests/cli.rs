@@ -28,6 +28,40 @@ fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// `ictstat survey tabulate --design D [--plan P] -o OUT DATA`.
+fn survey_tabulate(design: &Path, plan: Option<&Path>, out: &Path, data: &Path) -> Output {
+    let mut cmd = ictstat();
+    cmd.args(["survey", "tabulate", "--design"]).arg(design);
+    if let Some(plan) = plan {
+        cmd.arg("--plan").arg(plan);
+    }
+    cmd.arg("-o").arg(out).arg(data).output().unwrap()
+}
+
+/// The first row of a tabulation's CSV output that `keep` accepts, as cells by column name.
+fn tabulated_row(
+    path: &Path,
+    keep: impl Fn(&dyn Fn(&str) -> String) -> bool,
+) -> std::collections::HashMap<String, String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            head.iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect::<std::collections::HashMap<String, String>>()
+        })
+        .find(|row| keep(&|c: &str| row.get(c).cloned().unwrap_or_default()))
+        .unwrap()
+}
+
 async fn counts(url: &str) -> (i64, i64) {
     let db = Db::connect(url).await.unwrap();
     let c = db.counts().await.unwrap();
@@ -594,23 +628,9 @@ fn survey_tabulate_matches_r_and_refuses_bad_input() {
     )
     .unwrap();
     let out = dir.path().join("out.csv");
-    let status = ictstat()
-        .args(["survey", "tabulate", "--design"])
-        .arg(&design)
-        .arg("-o")
-        .arg(&out)
-        .arg(fixture("survey/persons.csv"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let text = std::fs::read_to_string(&out).unwrap();
-    let mut lines = text.lines();
-    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
-    let total: Vec<&str> = lines
-        .map(|l| l.split(',').collect::<Vec<_>>())
-        .find(|r| r[col("SEX")] == "_T")
-        .unwrap();
+    let o = survey_tabulate(&design, None, &out, &fixture("survey/persons.csv"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let total = tabulated_row(&out, |c| c("SEX") == "_T");
     let golden = std::fs::read_to_string(fixture("survey/golden_strat_clus.csv")).unwrap();
     let r = |quantity: &str| -> f64 {
         let prefix = format!("strat_clus,all,{quantity},");
@@ -628,23 +648,16 @@ fn survey_tabulate_matches_r_and_refuses_bad_input() {
             "{ours} vs R {theirs}"
         );
     };
-    close(total[col("value")], r("mean,internet,estimate"));
-    close(total[col("se")], r("mean,internet,se"));
-    close(total[col("deff")], r("mean,internet,deff"));
-    assert_eq!(total[col("df")], "19");
+    close(&total["value"], r("mean,internet,estimate"));
+    close(&total["se"], r("mean,internet,se"));
+    close(&total["deff"], r("mean,internet,deff"));
+    assert_eq!(total["df"], "19");
     // The logit interval, as R's svyciprop: R fits it by IRLS (1e-8, see ictstat-survey).
-    let ours: f64 = total[col("ci_lower")].parse().unwrap();
+    let ours: f64 = total["ci_lower"].parse().unwrap();
     assert!((ours - r("prop,internet,logit_lower")).abs() < 1e-8);
 
     let bad = dir.path().join("bad.csv");
-    let status = ictstat()
-        .args(["survey", "tabulate", "--design"])
-        .arg(&design)
-        .arg("-o")
-        .arg(&bad)
-        .arg(fixture("survey/malformed_weight.csv"))
-        .output()
-        .unwrap();
+    let status = survey_tabulate(&design, None, &bad, &fixture("survey/malformed_weight.csv"));
     assert_eq!(status.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&status.stderr).contains("line 5, column `w`"));
     assert!(!bad.exists());
@@ -671,41 +684,30 @@ fn survey_demo_tabulates_to_the_published_figure() {
         assert!(demo.join(f).exists(), "{f}");
     }
     let results = dir.path().join("results.csv");
-    let out = ictstat()
-        .args(["survey", "tabulate", "--design"])
-        .arg(demo.join("design.toml"))
-        .arg("--plan")
-        .arg(demo.join("plan.toml"))
-        .arg("-o")
-        .arg(&results)
-        .arg(demo.join("persons.csv"))
-        .output()
-        .unwrap();
+    let out = survey_tabulate(
+        &demo.join("design.toml"),
+        Some(&demo.join("plan.toml")),
+        &results,
+        &demo.join("persons.csv"),
+    );
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = std::fs::read_to_string(&results).unwrap();
-    let mut lines = text.lines();
-    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
-    let national: Vec<&str> = lines
-        .map(|l| l.split(',').collect::<Vec<_>>())
-        .find(|r| {
-            r[col("indicator")] == "IT_USE_ii99"
-                && ["SEX", "URBANISATION", "AGE", "REGION", "EDUCATION_LEV"]
-                    .iter()
-                    .all(|d| r[col(d)] == "_T")
-        })
-        .unwrap();
-    let value: f64 = national[col("value")].parse().unwrap();
-    let se: f64 = national[col("se")].parse().unwrap();
+    let national = tabulated_row(&results, |c| {
+        c("indicator") == "IT_USE_ii99"
+            && ["SEX", "URBANISATION", "AGE", "REGION", "EDUCATION_LEV"]
+                .iter()
+                .all(|d| c(d) == "_T")
+    });
+    let value: f64 = national["value"].parse().unwrap();
+    let se: f64 = national["se"].parse().unwrap();
     assert!(
         (value - 0.525).abs() <= 3.0 * se,
         "{value} ± {se} vs ITU's 52.5 %"
     );
-    let deff: f64 = national[col("deff")].parse().unwrap();
+    let deff: f64 = national["deff"].parse().unwrap();
     assert!(deff > 1.0, "deff {deff}");
 
     for args in [
@@ -735,16 +737,8 @@ fn survey_tabulate_refuses_empty_input_and_writes_atomically() {
          [indicator.IT_USE_ii99]\nvalue = \"internet == 1\"\n",
     )
     .unwrap();
-    let tabulate = |design: &Path, data: &Path, out: &Path| {
-        ictstat()
-            .args(["survey", "tabulate", "--design"])
-            .arg(design)
-            .arg("-o")
-            .arg(out)
-            .arg(data)
-            .output()
-            .unwrap()
-    };
+    let tabulate =
+        |design: &Path, data: &Path, out: &Path| survey_tabulate(design, None, out, data);
     let header_only = dir.path().join("header.csv");
     std::fs::write(&header_only, "stratum,psu,w,internet\n").unwrap();
     let empty = dir.path().join("empty.csv");
