@@ -379,26 +379,28 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> Result<Ast, ExprError> {
-        let mut items = vec![self.and()?];
-        while self.keyword("or") {
-            items.push(self.and()?);
-        }
-        Ok(if items.len() == 1 {
-            items.pop().expect("one item")
-        } else {
-            Ast::Or(items)
-        })
+        self.chain("or", Self::and, Ast::Or)
     }
 
     fn and(&mut self) -> Result<Ast, ExprError> {
-        let mut items = vec![self.not()?];
-        while self.keyword("and") {
-            items.push(self.not()?);
+        self.chain("and", Self::not, Ast::And)
+    }
+
+    /// `operand (keyword operand)*`, one node for the whole chain (or the operand alone).
+    fn chain(
+        &mut self,
+        keyword: &str,
+        operand: fn(&mut Self) -> Result<Ast, ExprError>,
+        node: fn(Vec<Ast>) -> Ast,
+    ) -> Result<Ast, ExprError> {
+        let mut items = vec![operand(self)?];
+        while self.keyword(keyword) {
+            items.push(operand(self)?);
         }
         Ok(if items.len() == 1 {
             items.pop().expect("one item")
         } else {
-            Ast::And(items)
+            node(items)
         })
     }
 

@@ -439,18 +439,23 @@ impl Visitor {
         eval_error(&self.origin, &self.names, &self.texts, line, expr, e)
     }
 
+    /// The row's values of some columns, as the file writes them (`sex = "9"`), for errors.
+    fn shown(&self, mut slots: Vec<usize>) -> Vec<String> {
+        slots.sort_unstable();
+        slots.dedup();
+        slots
+            .iter()
+            .map(|s| format!("{} = \"{}\"", self.names[*s], self.texts[*s]))
+            .collect()
+    }
+
     /// A row in scope that falls in none of breakdown `b`'s codes.
     fn no_code_error(&self, line: u64, b: usize) -> TabulateError {
-        let mut used = match &self.breakdowns[b] {
+        let used = match &self.breakdowns[b] {
             CompiledCodes::Conditions(exprs) => exprs.iter().flat_map(Expr::slots).collect(),
             CompiledCodes::Free { slot, .. } => vec![*slot],
         };
-        used.sort_unstable();
-        used.dedup();
-        let vals: Vec<String> = used
-            .iter()
-            .map(|s| format!("{} = \"{}\"", self.names[*s], self.texts[*s]))
-            .collect();
+        let vals = self.shown(used);
         let meta = &self.breakdown_meta[b];
         self.error(
             line,
@@ -597,12 +602,7 @@ impl Visitor {
                                 let meta = &self.breakdown_meta[b];
                                 let mut used: Vec<usize> = exprs[found as usize].slots();
                                 used.extend(e.slots());
-                                used.sort_unstable();
-                                used.dedup();
-                                let vals: Vec<String> = used
-                                    .iter()
-                                    .map(|s| format!("{} = \"{}\"", self.names[*s], self.texts[*s]))
-                                    .collect();
+                                let vals = self.shown(used);
                                 return Err(ReadError {
                                     origin: self.origin.clone(),
                                     line,
