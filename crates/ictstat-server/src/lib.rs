@@ -13,8 +13,8 @@ mod state;
 
 pub use error::ApiError;
 pub use routes::{
-    AggregateParams, NO_SUCH_ROUTE, ObservationParams, ProgressParams, router, router_with,
-    sdmx_data_row,
+    AggregateParams, NO_SUCH_ROUTE, ObservationParams, ProgressParams, download, router,
+    router_with, sdmx_data_row,
 };
 pub use state::{AppState, ServerConfig, parse_sha256_hex, sha256_hex};
 

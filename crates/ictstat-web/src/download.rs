@@ -10,8 +10,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use axum::extract::Path;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ictstat_core::{Attributes, Indicator, Observation, Period, SeriesKey};
 
 use crate::ctx::Ctx;
@@ -47,7 +46,7 @@ pub async fn indicator(ctx: Ctx, Path(code): Path<String>) -> Response {
             if let Err(e) = ictstat_formats::write_long_csv(&mut out, &observations, &ctx.catalog) {
                 return render(&ctx, &PageError::BadRequest(e.to_string()));
             }
-            attachment(out, "text/csv; charset=utf-8", &format!("{stem}.csv"))
+            ictstat_server::download(out, "text/csv; charset=utf-8", &format!("{stem}.csv"))
         }
         "xlsx" => {
             let cite = format!(
@@ -62,7 +61,7 @@ pub async fn indicator(ctx: Ctx, Path(code): Path<String>) -> Response {
                 &view.indicator.code,
                 &cite,
             ) {
-                Ok(bytes) => attachment(
+                Ok(bytes) => ictstat_server::download(
                     bytes,
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     &format!("{stem}.xlsx"),
@@ -115,20 +114,6 @@ fn chart_observations(ctx: &Ctx, view: &View) -> Vec<Observation> {
         }
     }
     out
-}
-
-fn attachment(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 /// The distinct sources of some observations, for the citation.

@@ -34,11 +34,17 @@ impl Inputs {
 
 /// Checks the format and the indicator before opening the database (usage errors exit 2
 /// without touching it), then loads the current data.
-async fn load(database_url: &str, indicator: Option<&str>, format: &str) -> anyhow::Result<Inputs> {
+/// `catalog` is the embedded one, parsed once by the caller (which may need it first to check
+/// its own arguments).
+async fn load(
+    database_url: &str,
+    catalog: Catalog,
+    indicator: Option<&str>,
+    format: &str,
+) -> anyhow::Result<Inputs> {
     if !["csv", "json"].contains(&format) {
         crate::usage!("--format must be csv or json, not `{format}`");
     }
-    let catalog = Catalog::embedded()?;
     let code = match indicator {
         None => None,
         Some(token) => match catalog.indicator(token) {
@@ -101,11 +107,12 @@ pub async fn aggregates(database_url: &str, args: AggregateArgs) -> anyhow::Resu
         gap_years: args.gap_years,
         contributors: Some(args.contributors),
     };
-    let request = match params.to_request(&Catalog::embedded()?) {
+    let catalog = Catalog::embedded()?;
+    let request = match params.to_request(&catalog) {
         Ok(r) => r,
         Err(e) => crate::usage!("{}", e.message),
     };
-    let inputs = load(database_url, Some(&args.indicator), &args.format).await?;
+    let inputs = load(database_url, catalog, Some(&args.indicator), &args.format).await?;
     let result = match compute_aggregates(
         &inputs.snapshot,
         &inputs.catalog,
@@ -158,11 +165,12 @@ pub async fn progress(database_url: &str, args: ProgressArgs) -> anyhow::Result<
         base_year: args.base_year,
         direction: args.direction,
     };
-    let request = match params.to_request(&Catalog::embedded()?) {
+    let catalog = Catalog::embedded()?;
+    let request = match params.to_request(&catalog) {
         Ok(r) => r,
         Err(e) => crate::usage!("{}", e.message),
     };
-    let inputs = load(database_url, Some(&args.indicator), &args.format).await?;
+    let inputs = load(database_url, catalog, Some(&args.indicator), &args.format).await?;
     let result = match compute_progress(
         &inputs.snapshot,
         &inputs.catalog,
@@ -204,7 +212,7 @@ pub async fn progress(database_url: &str, args: ProgressArgs) -> anyhow::Result<
 }
 
 pub async fn index(database_url: &str, args: IndexArgs) -> anyhow::Result<u8> {
-    let inputs = load(database_url, None, &args.format).await?;
+    let inputs = load(database_url, Catalog::embedded()?, None, &args.format).await?;
     let result = compute_index(&inputs.snapshot, &inputs.catalog, args.year)?;
     let rows = result.data.iter().map(|s| {
         let name = inputs.catalog.area(&s.area).map_or("", |a| a.name.as_str());
@@ -261,7 +269,7 @@ pub async fn check(database_url: &str, args: CheckArgs) -> anyhow::Result<u8> {
             None => crate::usage!("unknown area `{token}`"),
         }
     }
-    let inputs = load(database_url, None, "csv").await?;
+    let inputs = load(database_url, catalog, None, "csv").await?;
     let report = match validation(
         &inputs.snapshot,
         &inputs.catalog,

@@ -16,6 +16,7 @@ mod validation;
 
 pub use aggregates::AggregateParams;
 pub use answer_cache::AnswerCache;
+pub use observations::download;
 pub use params::ObservationParams;
 pub use progress::ProgressParams;
 pub use sdmx::data_row as sdmx_data_row;

@@ -120,7 +120,9 @@ fn citation(revision: i64) -> String {
     )
 }
 
-fn download(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+/// A file download: the body with its type and the name a browser saves it under (shared with
+/// the dashboard's downloads).
+pub fn download(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
