@@ -178,7 +178,7 @@ pub enum PlanError {
 /// Bad input met while reading microdata: names the line (1-based, the header is line 1)
 /// and the column.
 #[derive(Debug, Clone, PartialEq, Error)]
-#[error("{origin}: line {line}{}: {message}", column.as_ref().map(|c| format!(", column `{c}`")).unwrap_or_default())]
+#[error("{origin}{}: {message}", where_in_file(*line, column.as_deref()))]
 pub struct ReadError {
     /// The file.
     pub origin: String,
@@ -235,6 +235,17 @@ pub enum TabulateError {
 impl From<PlanError> for TabulateError {
     fn from(e: PlanError) -> Self {
         Self::Plan(Box::new(e))
+    }
+}
+
+/// ": line 7, column `sex`", ": column `sex`" (a whole column), or "" (the whole file).
+fn where_in_file(line: u64, column: Option<&str>) -> String {
+    let column = column.map(|c| format!("column `{c}`"));
+    match (line, column) {
+        (0, None) => String::new(),
+        (0, Some(c)) => format!(": {c}"),
+        (l, None) => format!(": line {l}"),
+        (l, Some(c)) => format!(": line {l}, {c}"),
     }
 }
 

@@ -34,6 +34,7 @@ pub mod error;
 pub mod estimate;
 pub mod expr;
 pub mod flags;
+pub mod open;
 pub mod plan;
 pub mod read;
 pub mod table;
@@ -50,6 +51,7 @@ pub use error::{
 pub use estimate::{CiMethod, Domain, DomainSummary, Estimate, Interval, Statistic};
 pub use expr::{Ast, Expr};
 pub use flags::{Quality, QualityRules};
+pub use open::open;
 pub use plan::{Breakdown, CiConfig, Codes, Indicator, Level, Plan, StatKind};
 pub use read::{CsvSource, Source, Sufficient, Visitor};
 pub use table::{Row, Table, TableBuilder, TableSpec};

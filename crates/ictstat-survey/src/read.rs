@@ -30,6 +30,18 @@ pub trait Source {
     fn origin(&self) -> &str;
 }
 
+impl<S: Source + ?Sized> Source for Box<S> {
+    fn header(&mut self) -> Result<Vec<String>, ReadError> {
+        (**self).header()
+    }
+    fn run(&mut self, visitor: &mut Visitor) -> Result<(), TabulateError> {
+        (**self).run(visitor)
+    }
+    fn origin(&self) -> &str {
+        (**self).origin()
+    }
+}
+
 /// How one analysis variable of the table is computed from a row.
 #[derive(Debug, Clone)]
 enum ValueOf {

@@ -120,7 +120,7 @@ pub struct TabulateArgs {
     /// Output file (standard output when absent); written whole or not at all.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// The microdata, CSV with a header row.
+    /// The microdata: CSV with a header row (the format follows the extension).
     pub file: PathBuf,
 }
 

@@ -6,9 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use ictstat_survey::{
-    CsvSource, Demo, DemoOptions, Design, Plan, Tabulation, tabulate as run_plan,
-};
+use ictstat_survey::{Demo, DemoOptions, Design, Plan, Tabulation, tabulate as run_plan};
 
 use crate::cli::{DemoArgs, TabulateArgs};
 use crate::{EXIT_INVALID, usage};
@@ -42,12 +40,10 @@ pub fn tabulate(args: TabulateArgs) -> anyhow::Result<u8> {
             }
         ));
     }
-    let file = std::fs::File::open(&args.file)
-        .with_context(|| format!("cannot open {}", args.file.display()))?;
-    let source = CsvSource::new(
-        std::io::BufReader::with_capacity(1 << 20, file),
-        &args.file.display().to_string(),
-    );
+    let source = match ictstat_survey::open(&args.file) {
+        Ok(s) => s,
+        Err(e) => return invalid(&e.to_string()),
+    };
     let result = match run_plan(&design, &plan, source) {
         Ok(t) => t,
         Err(e) => return invalid(&e.to_string()),
