@@ -567,8 +567,19 @@ impl Demo {
              strata = \"stratum\"\n\
              psu = \"psu\"\n\
              nest = true\n\
-             lonely_psu = \"adjust\"\n",
-            self.psus, self.strata
+             lonely_psu = \"adjust\"\n\
+             \n\
+             # Where `--import` stores the estimates. The source says SYNTHETIC: import them\n\
+             # into a scratch database, never beside real data for {code}.\n\
+             [survey]\n\
+             area = \"{code}\"\n\
+             period = {year}\n\
+             source = \"SYNTHETIC demo survey (ictstat survey demo --country {code} --seed {seed}), not official statistics\"\n",
+            self.psus,
+            self.strata,
+            code = self.country.code,
+            year = self.country.year,
+            seed = self.seed,
         )
     }
 

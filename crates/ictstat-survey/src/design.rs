@@ -17,6 +17,11 @@
 //! scale = 0.02             # overrides the method's scale
 //! mse = false              # centre at the full-sample estimate (true) or the replicates' mean
 //! df = 40                  # overrides the design degrees of freedom (R `degf =`)
+//!
+//! [survey]                 # optional: what the survey is, for `--import` and citations
+//! area = "PER"             # the country (ISO 3166 alpha-3 or M49)
+//! period = 2018            # the reference year (or a period as SDMX writes it: "2018-Q2")
+//! source = "ENAHO 2018, INEI"
 //! ```
 //!
 //! The column names are kept as given: a later slice's readers resolve them against the
@@ -201,6 +206,49 @@ pub struct Design {
     pub lonely_psu: LonelyPsu,
     /// Replicate weights, if the design uses them for variances.
     pub replicates: Option<Replicates>,
+    /// What the survey is (`[survey]`).
+    pub survey: SurveyInfo,
+}
+
+/// What the survey is: where its estimates go when they are stored as observations, and
+/// how they are cited. Each key may also come from the command line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SurveyInfo {
+    /// The country (ISO 3166 alpha-3 or M49 code).
+    pub area: Option<String>,
+    /// The reference period, as SDMX writes it (`2018`).
+    pub period: Option<String>,
+    /// The source, as it should be cited.
+    pub source: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSurvey {
+    area: Option<String>,
+    period: Option<toml::Value>,
+    source: Option<String>,
+}
+
+impl SurveyInfo {
+    fn from_raw(raw: RawSurvey) -> Result<Self, DesignError> {
+        let period = match raw.period {
+            None => None,
+            Some(toml::Value::Integer(y)) => Some(y.to_string()),
+            Some(toml::Value::String(p)) if !p.trim().is_empty() => Some(p.trim().to_owned()),
+            Some(other) => {
+                return Err(DesignError::Invalid {
+                    key: "survey.period",
+                    message: format!("is {other}: give a year (2018) or a period (\"2018-Q2\")"),
+                });
+            }
+        };
+        Ok(Self {
+            area: non_empty("survey.area", raw.area)?,
+            period,
+            source: non_empty("survey.source", raw.source)?,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -213,6 +261,7 @@ struct RawDesign {
     fpc: Option<String>,
     lonely_psu: Option<String>,
     replicates: Option<RawReplicates>,
+    survey: Option<RawSurvey>,
     // Tabulation-plan keys (read by `Plan::from_toml_str`), so one file can hold both.
     #[allow(dead_code, reason = "accepted, read elsewhere")]
     base: Option<IgnoredAny>,
@@ -251,7 +300,7 @@ fn non_empty(key: &'static str, value: Option<String>) -> Result<Option<String>,
     match value {
         Some(v) if v.trim().is_empty() => Err(DesignError::Invalid {
             key,
-            message: "is empty: give a column name".to_owned(),
+            message: "is empty: give a value, or leave the key out".to_owned(),
         }),
         other => Ok(other),
     }
@@ -280,6 +329,11 @@ impl Design {
                 .transpose()?
                 .unwrap_or_default(),
             replicates,
+            survey: raw
+                .survey
+                .map(SurveyInfo::from_raw)
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
 

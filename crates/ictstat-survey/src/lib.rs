@@ -39,11 +39,12 @@ pub mod plan;
 pub mod read;
 pub mod table;
 pub mod tabulate;
+mod xlsx;
 
 pub use demo::{Demo, DemoError, DemoOptions};
 pub use design::{
     Design, LonelyPsu, ReplicateColumns, ReplicateMethod, ReplicateVariance, Replicates,
-    VarianceSpec,
+    SurveyInfo, VarianceSpec,
 };
 pub use error::{
     DesignError, EstimateError, ExprError, PlanError, ReadError, TableError, TabulateError,

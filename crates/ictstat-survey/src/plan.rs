@@ -246,6 +246,8 @@ struct RawPlan {
     lonely_psu: Option<IgnoredAny>,
     #[allow(dead_code, reason = "accepted, read elsewhere")]
     replicates: Option<IgnoredAny>,
+    #[allow(dead_code, reason = "accepted, read elsewhere")]
+    survey: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]

@@ -78,7 +78,7 @@ pub enum SurveyCommand {
     /// read once: values, standard errors, design df and effects, confidence intervals and
     /// quality flags.
     #[command(
-        after_help = "Examples:\n  ictstat survey tabulate --design design.toml persons.csv\n  ictstat survey tabulate --design design.toml --plan plan.toml --format json -o results.json persons.csv\n\nThe design file names the weight, strata, PSU, FPC or replicate weights, and the lonely-PSU\npolicy; the plan maps survey variables to indicators and breakdowns (it may be in the design\nfile, and may extend the built-in ITU household plan with base = \"itu_household\").\nSee crates/ictstat-survey/README.md. Exit code 3 when the design, plan or data are invalid."
+        after_help = "Examples:\n  ictstat survey tabulate --design design.toml persons.csv\n  ictstat survey tabulate --design design.toml --plan plan.toml --format json -o results.json persons.csv\n  ictstat survey tabulate --design design.toml --import --comment \"LFS 2024 ICT module\" persons.csv\n\nThe design file names the weight, strata, PSU, FPC or replicate weights, and the lonely-PSU\npolicy; the plan maps survey variables to indicators and breakdowns (it may be in the design\nfile, and may extend the built-in ITU household plan with base = \"itu_household\").\nSee crates/ictstat-survey/README.md. Exit code 3 when the design, plan or data are invalid."
     )]
     Tabulate(TabulateArgs),
     /// Write a synthetic household survey with ICT questions (persons.csv, design.toml,
@@ -114,12 +114,34 @@ pub struct TabulateArgs {
     /// The tabulation plan (TOML).
     #[arg(long)]
     pub plan: Option<PathBuf>,
-    /// csv or json.
+    /// csv (the tidy table), json, or xlsx (one sheet per indicator, laid out like ITU's
+    /// household questionnaire; needs -o).
     #[arg(long, default_value = "csv")]
     pub format: String,
-    /// Output file (standard output when absent); written whole or not at all.
+    /// Output file (standard output when absent, unless --import); written whole or not at all.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Store the estimates as observations of their indicators (values, bounds, standard
+    /// errors, OBS_STATUS) as one revision of --database-url, validated as `ictstat import`
+    /// validates a file: all or nothing.
+    #[arg(long)]
+    pub import: bool,
+    /// The survey's country for --import (ISO 3166 alpha-3 or M49); default: the design's
+    /// [survey] area.
+    #[arg(long)]
+    pub area: Option<String>,
+    /// The reference period for --import (a year); default: the design's [survey] period.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// The SOURCE of the stored observations; default: the design's [survey] source.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Why this revision exists (--import).
+    #[arg(long)]
+    pub comment: Option<String>,
+    /// Who imports (--import; default: $USER).
+    #[arg(long, env = "USER", default_value = "unknown")]
+    pub author: String,
     /// The microdata: CSV with a header row (the format follows the extension).
     pub file: PathBuf,
 }

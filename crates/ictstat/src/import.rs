@@ -74,7 +74,7 @@ fn print_report(report: &Report) {
     }
 }
 
-fn print_result(result: &ImportResult, json: bool) {
+pub fn print_result(result: &ImportResult, json: bool) {
     if json {
         println!(
             "{}",

@@ -10,6 +10,7 @@ mod import;
 mod list;
 mod serve;
 mod survey;
+mod survey_import;
 
 use std::process::ExitCode;
 
@@ -79,7 +80,9 @@ fn main() -> ExitCode {
             Command::Indicators(args) => list::indicators(args),
             Command::Areas(args) => list::areas(args),
             Command::TokenHash => list::token_hash(),
-            Command::Survey(cli::SurveyCommand::Tabulate(args)) => survey::tabulate(args),
+            Command::Survey(cli::SurveyCommand::Tabulate(args)) => {
+                survey::tabulate(&cli.database_url, args).await
+            }
             Command::Survey(cli::SurveyCommand::Demo(args)) => survey::demo(args),
         }
     });

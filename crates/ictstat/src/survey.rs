@@ -8,12 +8,19 @@ use std::path::Path;
 use anyhow::Context;
 use ictstat_survey::{Demo, DemoOptions, Design, Plan, Tabulation, tabulate as run_plan};
 
+use ictstat_formats::{Format, ReadOptions};
+use ictstat_server::ingest::{self, ImportOptions, InputFile};
+
 use crate::cli::{DemoArgs, TabulateArgs};
+use crate::survey_import::{self, Target};
 use crate::{EXIT_INVALID, usage};
 
-pub fn tabulate(args: TabulateArgs) -> anyhow::Result<u8> {
-    if !["csv", "json"].contains(&args.format.as_str()) {
-        usage!("--format {}: use csv or json", args.format);
+pub async fn tabulate(database_url: &str, args: TabulateArgs) -> anyhow::Result<u8> {
+    if !["csv", "json", "xlsx"].contains(&args.format.as_str()) {
+        usage!("--format {}: use csv, json or xlsx", args.format);
+    }
+    if args.format == "xlsx" && args.output.is_none() {
+        usage!("--format xlsx writes a workbook: give the file with -o");
     }
     let design_text = read_text(&args.design)?;
     let design = match Design::from_toml_str(&design_text) {
@@ -44,11 +51,27 @@ pub fn tabulate(args: TabulateArgs) -> anyhow::Result<u8> {
         Ok(s) => s,
         Err(e) => return invalid(&e.to_string()),
     };
+    // Where an import goes is checked before the file is read: a usage error costs nothing.
+    let target = if args.import {
+        Some(import_target(&args, &design)?)
+    } else {
+        None
+    };
     let result = match run_plan(&design, &plan, source) {
         Ok(t) => t,
         Err(e) => return invalid(&e.to_string()),
     };
-    write(&result, &args)?;
+    if let Some(target) = target {
+        let code = import(database_url, &result, &target, plan.ci.level, &args).await?;
+        if code != 0 {
+            return Ok(code);
+        }
+        if args.output.is_some() {
+            write(&result, &args, plan.ci.level)?;
+        }
+    } else {
+        write(&result, &args, plan.ci.level)?;
+    }
     let flagged = result
         .rows
         .iter()
@@ -60,6 +83,101 @@ pub fn tabulate(args: TabulateArgs) -> anyhow::Result<u8> {
         args.file.display()
     );
     Ok(0)
+}
+
+/// The area, period and source of `--import`: the command line's, else the design's
+/// `[survey]`.
+fn import_target(args: &TabulateArgs, design: &Design) -> anyhow::Result<Target> {
+    let info = &design.survey;
+    let Some(area) = args.area.clone().or_else(|| info.area.clone()) else {
+        usage!(
+            "--import needs the survey's country: give --area, or `area` in the design's [survey] table"
+        );
+    };
+    let Some(period) = args.period.clone().or_else(|| info.period.clone()) else {
+        usage!(
+            "--import needs the reference period: give --period, or `period` in the design's [survey] table"
+        );
+    };
+    let source = args
+        .source
+        .clone()
+        .or_else(|| info.source.clone())
+        .unwrap_or_else(|| {
+            let name = args.file.file_name().map_or_else(
+                || args.file.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            format!("survey microdata {name}, tabulated by ictstat")
+        });
+    Ok(Target {
+        area,
+        period,
+        source,
+    })
+}
+
+/// Stores the estimates as one revision through the importer (see `survey_import`); the
+/// exit code: 0, or 3 when the importer refused them (nothing is written).
+async fn import(
+    database_url: &str,
+    result: &Tabulation,
+    target: &Target,
+    level: f64,
+    args: &TabulateArgs,
+) -> anyhow::Result<u8> {
+    let (db, catalog) = crate::serve::open(database_url).await?;
+    let csv = survey_import::long_csv(result, &catalog, target, level)?;
+    report_left_out(&csv);
+    if csv.rows == 0 {
+        db.close().await;
+        eprintln!(
+            "error: no estimate matches an indicator of the catalogue with a breakdown it can hold: nothing imported"
+        );
+        return Ok(EXIT_INVALID);
+    }
+    let name = args
+        .file
+        .file_name()
+        .map_or_else(|| "survey".to_owned(), |n| n.to_string_lossy().into_owned());
+    let opts = ImportOptions {
+        read: ReadOptions {
+            format: Some(Format::LongCsv),
+            ..ReadOptions::default()
+        },
+        dry_run: false,
+        skip_invalid: false,
+        author: args.author.clone(),
+        kind: "survey".into(),
+        comment: args.comment.clone(),
+        skip_derived: false,
+    };
+    let files = vec![InputFile {
+        name: format!("{name} (estimates)"),
+        bytes: csv.bytes,
+    }];
+    let outcome = ingest::import(&db, catalog, files, &opts).await;
+    db.close().await;
+    let outcome = outcome?;
+    crate::import::print_result(&outcome, false);
+    Ok(if outcome.is_rejected() {
+        EXIT_INVALID
+    } else {
+        0
+    })
+}
+
+/// What `--import` leaves out, and why.
+fn report_left_out(csv: &survey_import::LongCsv) {
+    for ((what, why), n) in &csv.unstorable {
+        eprintln!("not stored: {n} estimates {what}: {why}");
+    }
+    if csv.without_value > 0 {
+        eprintln!(
+            "not stored: {} estimates without a value (suppressed or in an empty domain)",
+            csv.without_value
+        );
+    }
 }
 
 pub fn demo(args: DemoArgs) -> anyhow::Result<u8> {
@@ -144,10 +262,11 @@ fn invalid(message: &str) -> anyhow::Result<u8> {
 
 /// Writes the results to standard output, or whole to the output file (see `write_whole`):
 /// a failure never leaves half a file.
-fn write(result: &Tabulation, args: &TabulateArgs) -> anyhow::Result<()> {
+fn write(result: &Tabulation, args: &TabulateArgs, level: f64) -> anyhow::Result<()> {
     let mut bytes = Vec::new();
     match args.format.as_str() {
         "json" => result.write_json(&mut bytes)?,
+        "xlsx" => bytes = result.write_xlsx(&args.file.display().to_string(), level)?,
         _ => result.write_csv(&mut bytes)?,
     }
     match &args.output {

@@ -794,3 +794,232 @@ fn survey_tabulate_refuses_empty_input_and_writes_atomically() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("out.csv"));
 }
+
+/// A demo survey of 20,000 persons in `dir/demo` (design.toml, plan.toml, persons.csv).
+fn demo_survey(dir: &Path) -> PathBuf {
+    let demo = dir.join("demo");
+    let out = ictstat()
+        .args(["survey", "demo", "--persons", "20000", "-o"])
+        .arg(&demo)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    demo
+}
+
+/// `--import` stores the estimates as observations of their indicators, in percent, with
+/// bounds, standard errors, OBS_STATUS and the design's source, as one revision (plus the
+/// derived values); what the store cannot hold is reported, not stored.
+#[tokio::test]
+async fn survey_import_stores_the_estimates_as_one_revision() {
+    let (dir, url) = initialised();
+    let demo = demo_survey(dir.path());
+    let before = counts(&url).await;
+    let results = dir.path().join("results.csv");
+    let out = ictstat()
+        .args(["survey", "tabulate", "--import", "--design"])
+        .arg(demo.join("design.toml"))
+        .arg("--plan")
+        .arg(demo.join("plan.toml"))
+        .args(["--comment", "demo survey", "-o"])
+        .arg(&results)
+        .arg(demo.join("persons.csv"))
+        .args(["--database-url", &url])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("estimates by REGION: "), "{err}");
+    let after = counts(&url).await;
+    assert!(after.0 > before.0, "{before:?} → {after:?}");
+    // One revision for the estimates, one for the values derived from them.
+    assert_eq!(after.1, before.1 + 2, "{before:?} → {after:?}");
+
+    let exported = ictstat()
+        .args([
+            "export",
+            "--indicator",
+            "IT_USE_ii99",
+            "--area",
+            "PER",
+            "--start",
+            "2018",
+            "--end",
+            "2018",
+            "--format",
+            "json",
+            "--database-url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(exported.status.success());
+    let stored: Vec<serde_json::Value> = serde_json::from_slice(&exported.stdout).unwrap();
+    for (code, dimension) in [("_T", "SEX"), ("F", "SEX"), ("R", "URBANISATION")] {
+        let row = tabulated_row(&results, |c| {
+            c("indicator") == "IT_USE_ii99"
+                && ["SEX", "URBANISATION", "AGE", "EDUCATION_LEV"]
+                    .iter()
+                    .all(|d| c(d) == if *d == dimension { code } else { "_T" })
+                && c("REGION") == "_T"
+                && c("LABOUR_FORCE_STATUS") == "_T"
+        });
+        let obs = stored
+            .iter()
+            .find(|o| {
+                let b = o["breakdown"].as_object().unwrap();
+                if code == "_T" {
+                    b.is_empty()
+                } else {
+                    b.len() == 1 && b.get(dimension).and_then(|v| v.as_str()) == Some(code)
+                }
+            })
+            .unwrap_or_else(|| panic!("{dimension}={code} not stored: {stored:?}"));
+        for (column, key) in [
+            ("value", "value"),
+            ("se", "std_error"),
+            ("ci_lower", "lower_bound"),
+            ("ci_upper", "upper_bound"),
+        ] {
+            let want = 100.0 * row[column].parse::<f64>().unwrap();
+            let got = obs[key].as_f64().unwrap();
+            assert!(
+                (got - want).abs() <= 1e-12 * want.abs(),
+                "{dimension}={code} {key}: {got} vs {want}"
+            );
+        }
+        assert_eq!(obs["obs_status"], row["obs_status"].as_str());
+        assert!(
+            obs["source"].as_str().unwrap().starts_with("SYNTHETIC"),
+            "{obs}"
+        );
+        assert!(obs["footnote"].as_str().unwrap().contains("n = "), "{obs}");
+    }
+}
+
+/// An import that the store would refuse (a plan naming an indicator the catalogue does
+/// not have) or that cannot say where its estimates go changes nothing.
+#[tokio::test]
+async fn survey_import_refused_changes_nothing() {
+    let (dir, url) = initialised();
+    let demo = demo_survey(dir.path());
+    let before = counts(&url).await;
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        "[indicator.IT_NO_SUCH]\nvalue = \"q_internet == 1\"\nscope = \"age >= 15\"\n",
+    )
+    .unwrap();
+    let no_survey = dir.path().join("design.toml");
+    std::fs::write(
+        &no_survey,
+        "weight = \"weight\"\nstrata = \"stratum\"\npsu = \"psu\"\nnest = true\n",
+    )
+    .unwrap();
+    for (design, code, message) in [
+        (
+            demo.join("design.toml"),
+            3,
+            "of IT_NO_SUCH: not an indicator",
+        ),
+        (no_survey, 2, "--area"),
+    ] {
+        let out = ictstat()
+            .args(["survey", "tabulate", "--import", "--design"])
+            .arg(&design)
+            .arg("--plan")
+            .arg(&plan)
+            .arg(demo.join("persons.csv"))
+            .args(["--database-url", &url])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{err}");
+        assert!(err.contains(message), "{err}");
+        assert_eq!(counts(&url).await, before);
+    }
+}
+
+/// `--format xlsx`: one sheet per indicator laid out like ITU's questionnaire, whose
+/// figures are the tidy table's (percent for proportions, weighted counts).
+#[test]
+fn survey_xlsx_holds_the_tidy_tables_figures() {
+    use calamine::{Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let demo = demo_survey(dir.path());
+    let csv = dir.path().join("results.csv");
+    let xlsx = dir.path().join("results.xlsx");
+    let design = demo.join("design.toml");
+    let plan = demo.join("plan.toml");
+    let data = demo.join("persons.csv");
+    assert!(
+        survey_tabulate(&design, Some(&plan), &csv, &data)
+            .status
+            .success()
+    );
+    let out = ictstat()
+        .args(["survey", "tabulate", "--format", "xlsx", "--design"])
+        .arg(&design)
+        .arg("--plan")
+        .arg(&plan)
+        .arg("-o")
+        .arg(&xlsx)
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names[0], "About");
+    for key in [
+        "IT_HH_COMP",
+        "IT_USE_ii99",
+        "IT_MOB_OWN",
+        "SE_ADT_ACTS.SKILL_ICTPRGM",
+    ] {
+        assert!(names.iter().any(|n| n == key), "{key} in {names:?}");
+    }
+    let sheet = book.worksheet_range("IT_USE_ii99").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let number = |row: &[Data], c: usize| match &row[c] {
+        Data::Float(f) => *f,
+        other => panic!("column {c}: {other:?}"),
+    };
+    let female = rows
+        .iter()
+        .find(|r| r[1] == Data::String("Female".into()))
+        .expect("a Female row");
+    let want = tabulated_row(&csv, |c| {
+        c("indicator") == "IT_USE_ii99"
+            && c("SEX") == "F"
+            && c("URBANISATION") == "_T"
+            && c("AGE") == "_T"
+    });
+    let value: f64 = want["value"].parse().unwrap();
+    let size: f64 = want["weighted_size"].parse().unwrap();
+    assert!((number(female, 3) - size).abs() <= 1e-9 * size);
+    assert!((number(female, 4) - value * size).abs() <= 1e-9 * size);
+    assert!((number(female, 5) - 100.0 * value).abs() <= 1e-12 * 100.0);
+    assert_eq!(female[2], Data::String("F".into()));
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == Data::String("By sex and urban/rural location".into()))
+    );
+
+    // xlsx without -o is a usage error.
+    let out = ictstat()
+        .args(["survey", "tabulate", "--format", "xlsx", "--design"])
+        .arg(&design)
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
