@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// An error answer. `code` values are documented in the README: `bad-request`, `not-found`,
-/// `unauthorized`, `payload-too-large`, `internal`.
+/// `unauthorized`, `forbidden`, `payload-too-large`, `too-many-requests`, `internal`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
     #[serde(skip)]
@@ -40,6 +40,11 @@ impl ApiError {
             "internal",
             "the server failed to answer; see its log",
         )
+    }
+
+    /// Authenticated, but not allowed to do this.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -78,6 +83,15 @@ impl From<crate::ingest::IngestError> for ApiError {
     fn from(e: crate::ingest::IngestError) -> Self {
         match e {
             crate::ingest::IngestError::Store(e) => e.into(),
+            crate::ingest::IngestError::OutOfScope { first, count } => {
+                let message = format!(
+                    "{first} is outside the data your roles let you write ({count} rows are); nothing was written"
+                );
+                ApiError::forbidden(message).with_details(serde_json::json!({
+                    "row": first,
+                    "rows_out_of_scope": count,
+                }))
+            }
             other => {
                 tracing::error!("{other}");
                 ApiError::new(

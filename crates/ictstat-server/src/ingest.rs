@@ -3,7 +3,7 @@
 //! The CLI (`ictstat import`) and the API (`POST /api/v1/imports`) both call `import`, so the
 //! same file gets the same report and the same result either way.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use ictstat_core::{Catalog, Diagnostic, Observation, Report, SeriesKey, Severity};
@@ -22,6 +22,80 @@ pub enum IngestError {
     /// A reader failed outright (a bug: readers report problems as diagnostics).
     #[error("reading the files failed: {0}")]
     Reader(String),
+    /// The importer may not write some of the data points (a provider's file with another
+    /// country's row): nothing was written. `first` names the first such row.
+    #[error("{first} is outside what you may write ({count} rows are); nothing was written")]
+    OutOfScope { first: OutOfScopeRow, count: usize },
+}
+
+/// A data point an import was not allowed to write, named by its key (rows have unique keys
+/// within an import, so the key names the row).
+#[derive(Debug, Clone, Serialize)]
+pub struct OutOfScopeRow {
+    pub indicator: String,
+    pub area: String,
+    pub breakdown: String,
+    pub period: String,
+}
+
+impl std::fmt::Display for OutOfScopeRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the row of indicator {}, area {}, period {} (breakdown {})",
+            self.indicator, self.area, self.period, self.breakdown
+        )
+    }
+}
+
+/// The data points an import may write, from the importer's roles: indicators for every area
+/// (a custodian's) and areas per indicator (a provider's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportScope {
+    pub indicators: BTreeSet<String>,
+    pub areas_by_indicator: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl ImportScope {
+    pub fn permits(&self, indicator: &str, area: &str) -> bool {
+        self.indicators.contains(indicator)
+            || self
+                .areas_by_indicator
+                .get(indicator)
+                .is_some_and(|areas| areas.contains(area))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.indicators.is_empty() && self.areas_by_indicator.is_empty()
+    }
+
+    /// The first observation outside the scope and how many are. Rows of a series share
+    /// their key, so the check runs once per series, not once per row.
+    fn outside(&self, observations: &[Observation]) -> Option<(OutOfScopeRow, usize)> {
+        let mut first = None;
+        let mut count = 0;
+        let mut last: Option<(&Arc<SeriesKey>, bool)> = None;
+        for o in observations {
+            let permitted = match last {
+                Some((key, permitted)) if Arc::ptr_eq(key, &o.key) => permitted,
+                _ => {
+                    let permitted = self.permits(&o.key.indicator, &o.key.area);
+                    last = Some((&o.key, permitted));
+                    permitted
+                }
+            };
+            if !permitted {
+                count += 1;
+                first.get_or_insert_with(|| OutOfScopeRow {
+                    indicator: o.key.indicator.clone(),
+                    area: o.key.area.clone(),
+                    breakdown: o.key.breakdown.to_string(),
+                    period: o.period.to_string(),
+                });
+            }
+        }
+        first.map(|f| (f, count))
+    }
 }
 
 /// How to import.
@@ -118,6 +192,19 @@ pub async fn import(
     files: Vec<InputFile>,
     opts: &ImportOptions,
 ) -> Result<ImportResult, IngestError> {
+    import_within(db, catalog, files, opts, None).await
+}
+
+/// As [`import`], for an importer who may write only `scope` (`None`: everything, as
+/// administrators and the command line may). One valid row outside it refuses the whole
+/// import, dry runs included, with [`IngestError::OutOfScope`].
+pub async fn import_within(
+    db: &Db,
+    catalog: Arc<Catalog>,
+    files: Vec<InputFile>,
+    opts: &ImportOptions,
+    scope: Option<&ImportScope>,
+) -> Result<ImportResult, IngestError> {
     let started = std::time::Instant::now();
     let read_opts = opts.read.clone();
     let content_hash =
@@ -134,6 +221,10 @@ pub async fn import(
         observations.len(),
         started.elapsed()
     );
+
+    if let Some((first, count)) = scope.and_then(|s| s.outside(&observations)) {
+        return Err(IngestError::OutOfScope { first, count });
+    }
 
     // With `skip_invalid`, errors are tolerated as long as something valid remains: a binary
     // file or a file whose every row is wrong is rejected all the same.

@@ -19,7 +19,8 @@ pub use routes::{
 pub use state::{AppState, ServerConfig, parse_sha256_hex, sha256_hex};
 
 /// Serves `app` (built on `state`) on `listener` until the process is stopped, refreshing the read model when
-/// another process writes to the same database.
+/// another process writes to the same database. Handlers see each client's address (the
+/// audit log and the failed-token limit use it).
 pub async fn serve(
     state: AppState,
     app: axum::Router,
@@ -35,9 +36,12 @@ pub async fn serve(
             }
         }
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
 }
 
 /// Stops on Ctrl-C or SIGTERM (what service managers and containers send).

@@ -1,6 +1,8 @@
 //! What every handler shares.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use ictstat_core::Catalog;
 use ictstat_store::{Db, ReadModel};
@@ -9,9 +11,10 @@ use sha2::{Digest, Sha256};
 /// Server settings.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// SHA-256 of the administrator token that may import. The token itself is never kept:
-    /// requests are authorised by hashing the presented token and comparing in constant time.
-    /// `None` disables writes through the API.
+    /// SHA-256 of the bootstrap administrator token: an administrator with every scope that
+    /// exists before any account does (and a break-glass credential). The token itself is
+    /// never kept: the presented token is hashed and compared in constant time. `None`: only
+    /// the API tokens of accounts authenticate.
     pub admin_token_sha256: Option<[u8; 32]>,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
@@ -58,9 +61,7 @@ pub fn parse_sha256_hex(hex: &str) -> Option<[u8; 32]> {
 }
 
 /// The SHA-256 of a token, as 64 hexadecimal digits (for the configuration file).
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
+pub use ictstat_store::accounts::sha256_hex;
 
 /// One SHA-256 over several named files, each framed by its name and length so that
 /// different splits of the same bytes hash differently; streamed, never concatenated.
@@ -72,11 +73,56 @@ pub fn files_sha256_hex<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) ->
         h.update((bytes.len() as u64).to_le_bytes());
         h.update(bytes);
     }
-    hex(&h.finalize())
+    ictstat_store::accounts::hex(&h.finalize())
 }
 
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+/// Counts failed token attempts per client address, so that guessing tokens is slow: past
+/// [`FailureLimiter::MAX_FAILURES`] failures in [`FailureLimiter::WINDOW`], the address is
+/// answered 429 until the window ends, even with a good token (a correct guess must not be
+/// told apart from a wrong one). The counts live in this process: several instances behind a
+/// load balancer each count their own. At most [`FailureLimiter::MAX_TRACKED`] addresses are
+/// tracked, so that a flood of addresses cannot exhaust memory: past it, expired windows are
+/// dropped, then the oldest.
+#[derive(Debug, Default)]
+pub struct FailureLimiter {
+    clients: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+impl FailureLimiter {
+    pub const MAX_FAILURES: u32 = 10;
+    pub const WINDOW: Duration = Duration::from_secs(60);
+    pub const MAX_TRACKED: usize = 10_000;
+
+    /// How long `client` must wait, when it has failed too often.
+    pub fn blocked(&self, client: &str) -> Option<Duration> {
+        let clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        let (started, failures) = *clients.get(client)?;
+        let elapsed = started.elapsed();
+        (failures >= Self::MAX_FAILURES && elapsed < Self::WINDOW).then(|| Self::WINDOW - elapsed)
+    }
+
+    /// Records a failed attempt from `client`.
+    pub fn failed(&self, client: &str) {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        if clients.len() >= Self::MAX_TRACKED && !clients.contains_key(client) {
+            clients.retain(|_, (started, _)| started.elapsed() < Self::WINDOW);
+            if clients.len() >= Self::MAX_TRACKED
+                && let Some(oldest) = clients
+                    .iter()
+                    .min_by_key(|(_, (started, _))| *started)
+                    .map(|(k, _)| k.clone())
+            {
+                clients.remove(&oldest);
+            }
+        }
+        let entry = clients
+            .entry(client.to_string())
+            .or_insert((Instant::now(), 0));
+        if entry.0.elapsed() >= Self::WINDOW {
+            *entry = (Instant::now(), 0);
+        }
+        entry.1 += 1;
+    }
 }
 
 #[derive(Clone)]
@@ -89,6 +135,8 @@ pub struct AppState {
     pub sdmx: Arc<ictstat_sdmx::Registry>,
     /// Recent SDMX answers, per data revision.
     pub answers: Arc<crate::routes::AnswerCache>,
+    /// Failed token attempts per client address.
+    pub auth_failures: Arc<FailureLimiter>,
 }
 
 impl AppState {
@@ -101,6 +149,33 @@ impl AppState {
             config: Arc::new(config),
             sdmx: Arc::new(sdmx),
             answers: Arc::default(),
+            auth_failures: Arc::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FailureLimiter;
+
+    #[test]
+    fn failures_block_past_the_limit_and_memory_stays_bounded() {
+        let limiter = FailureLimiter::default();
+        for _ in 0..FailureLimiter::MAX_FAILURES - 1 {
+            limiter.failed("a");
+        }
+        assert!(limiter.blocked("a").is_none());
+        limiter.failed("a");
+        assert!(
+            limiter
+                .blocked("a")
+                .is_some_and(|w| w <= FailureLimiter::WINDOW)
+        );
+        assert!(limiter.blocked("b").is_none());
+        for i in 0..FailureLimiter::MAX_TRACKED + 5 {
+            limiter.failed(&format!("10.0.{}.{}", i / 256, i % 256));
+        }
+        let tracked = limiter.clients.lock().unwrap().len();
+        assert_eq!(tracked, FailureLimiter::MAX_TRACKED);
     }
 }

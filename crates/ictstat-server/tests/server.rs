@@ -13,6 +13,9 @@ use ictstat_store::scratch::ScratchDbs;
 use serde_json::Value;
 use tower::ServiceExt;
 
+#[path = "server/accounts.rs"]
+mod accounts;
+
 const TOKEN: &str = "test-admin-token";
 
 struct TestApp {

@@ -18,6 +18,18 @@ pub enum StoreError {
     BadUrl(String),
     #[error("no revision {0}")]
     NoSuchRevision(i64),
+    /// An account, organisation or grant that is already there.
+    #[error("{0} already exists")]
+    Exists(String),
+    /// An account, organisation or token that is not there.
+    #[error("no {0}")]
+    Missing(String),
+    /// A request the account rules refuse (a short password, a scope on an unscoped role…).
+    #[error("{0}")]
+    Invalid(String),
+    /// The password hasher or the OS random source failed.
+    #[error("password hashing failed: {0}")]
+    Password(String),
 }
 
 /// SQLite page cache per connection, in KiB.

@@ -5,8 +5,10 @@
 //! Writes are revisions (`write`): a changed value closes the current version of a data point
 //! and adds a new one, in one transaction, so a crash leaves the previous state. Reads of the
 //! current data go to an in-memory `ReadModel` rebuilt after each write; reads "as of" a past
-//! revision go to the database (`read`).
+//! revision go to the database (`read`). Accounts, roles, API tokens and the audit log are
+//! in `accounts`.
 
+pub mod accounts;
 mod catalog_sync;
 mod db;
 mod read;
@@ -26,6 +28,11 @@ pub use write::{RevisionMeta, WriteOutcome};
 /// is time order on both backends.
 pub fn now_text() -> String {
     format_time(time::OffsetDateTime::now_utc())
+}
+
+/// The time `after` from now, in the store's text form (token expiry dates).
+pub fn time_after(after: std::time::Duration) -> String {
+    format_time(time::OffsetDateTime::now_utc() + after)
 }
 
 const TIME_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(

@@ -52,6 +52,12 @@ pub(crate) trait Begin {
     fn begin_snapshot(
         &self,
     ) -> impl Future<Output = Result<Transaction<'static, Self::Db>, sqlx::Error>> + Send;
+    /// A small write to the account tables. SQLite must still take its write lock up front (a
+    /// deferred transaction that reads and then writes can fail instead of waiting);
+    /// PostgreSQL's row locks suffice, so an account change does not wait for an import.
+    fn begin_accounts(
+        &self,
+    ) -> impl Future<Output = Result<Transaction<'static, Self::Db>, sqlx::Error>> + Send;
 }
 
 impl Begin for SqlitePool {
@@ -65,6 +71,11 @@ impl Begin for SqlitePool {
         &self,
     ) -> impl Future<Output = Result<Transaction<'static, Sqlite>, sqlx::Error>> + Send {
         self.begin()
+    }
+    fn begin_accounts(
+        &self,
+    ) -> impl Future<Output = Result<Transaction<'static, Sqlite>, sqlx::Error>> + Send {
+        self.begin_write()
     }
 }
 
@@ -81,6 +92,11 @@ impl Begin for PgPool {
         &self,
     ) -> impl Future<Output = Result<Transaction<'static, Postgres>, sqlx::Error>> + Send {
         self.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    }
+    fn begin_accounts(
+        &self,
+    ) -> impl Future<Output = Result<Transaction<'static, Postgres>, sqlx::Error>> + Send {
+        self.begin()
     }
 }
 

@@ -7,6 +7,9 @@ use ictstat_core::{Attributes, Breakdown, Catalog, Dimension, Observation, Perio
 use ictstat_store::scratch::ScratchDbs;
 use ictstat_store::{AsOf, Db, ObservationQuery, ReadModel, RevisionMeta};
 
+#[path = "store/accounts.rs"]
+mod accounts;
+
 /// Fresh databases on every configured backend.
 async fn scratch(name: &str) -> ScratchDbs {
     ScratchDbs::new(name).await.expect("scratch databases")

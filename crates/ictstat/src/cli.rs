@@ -67,6 +67,15 @@ pub enum Command {
     Areas(AreaArgs),
     /// Print the SHA-256 of a token read from standard input, for ICTSTAT_ADMIN_TOKEN_SHA256.
     TokenHash,
+    /// Organisations that users belong to.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Users and their roles (the first administrator is created here).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens of users: create (shown once), list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Survey microdata to indicators with design-based standard errors.
     #[command(subcommand)]
     Survey(SurveyCommand),
@@ -151,7 +160,8 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "ICTSTAT_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
-    /// SHA-256 (hex) of the administrator token that may import through the API.
+    /// SHA-256 (hex) of a bootstrap administrator token: an administrator with every scope
+    /// before any account exists, and a break-glass credential (users' tokens: `ictstat token`).
     #[arg(long, env = "ICTSTAT_ADMIN_TOKEN_SHA256")]
     pub admin_token_sha256: Option<String>,
     /// Largest accepted upload in MiB.
@@ -357,4 +367,114 @@ pub struct AreaArgs {
     pub kind: Option<String>,
     #[arg(long)]
     pub group: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum OrgCommand {
+    /// Add an organisation.
+    #[command(
+        after_help = "Examples:\n  ictstat org add \"International Telecommunication Union\" --kind agency\n  ictstat org add \"Kenya National Bureau of Statistics\" --kind statistical_office"
+    )]
+    Add(OrgAddArgs),
+    /// List organisations.
+    List,
+}
+
+#[derive(Args)]
+pub struct OrgAddArgs {
+    pub name: String,
+    /// agency, statistical_office, regulator, ministry or other.
+    #[arg(long)]
+    pub kind: String,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a user (the first administrator too); the password is typed twice without echo,
+    /// or read from standard input with --password-stdin, never given as an argument.
+    #[command(
+        after_help = "Examples:\n  ictstat user add admin --org \"International Telecommunication Union\" --role administrator\n  printf '%s\\n' \"$PASSWORD\" | ictstat user add knbs --org KNBS --password-stdin --role provider --area KEN --indicator IT_USE_ii99\n\nPasswords need at least 12 characters."
+    )]
+    Add(UserAddArgs),
+    /// List users, their organisation, state and roles.
+    List,
+    /// Grant a role: administrator, reviewer and viewer take no scope; a custodian takes
+    /// --indicator; a provider takes --area and --indicator (every pair is granted).
+    #[command(
+        after_help = "Examples:\n  ictstat user grant itu --role custodian --indicator IT_USE_ii99,IT_MOB_OWN\n  ictstat user grant knbs --role provider --area KEN --indicator 17.8.1,IT_MOB_OWN\n  ictstat user grant ann --role reviewer"
+    )]
+    Grant {
+        login: String,
+        #[command(flatten)]
+        grant: GrantArgs,
+    },
+    /// Disable a user: their tokens stop working. Users are never deleted, so that the audit
+    /// log and the revisions keep naming them.
+    #[command(after_help = "Example:\n  ictstat user disable knbs")]
+    Disable { login: String },
+}
+
+#[derive(Args)]
+pub struct UserAddArgs {
+    /// Letters, digits, `.`, `_`, `-` or `@`.
+    pub login: String,
+    /// The user's organisation (`ictstat org add` first).
+    #[arg(long)]
+    pub org: String,
+    /// Display name (default: the login).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Read the password from the first line of standard input instead of the terminal.
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[command(flatten)]
+    pub grant: GrantArgs,
+}
+
+#[derive(Args)]
+pub struct GrantArgs {
+    /// administrator, custodian, provider, reviewer or viewer.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Indicators (codes or aliases, comma-separated) of a custodian or provider.
+    #[arg(long)]
+    pub indicator: Vec<String>,
+    /// Countries (M49 or ISO codes, comma-separated) of a provider.
+    #[arg(long)]
+    pub area: Vec<String>,
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token and print it, once: only its SHA-256 is stored.
+    #[command(
+        after_help = "Examples:\n  ictstat token create --user knbs --name \"nightly upload\" --scope submit --expires-in 90d\n  TOKEN=$(ictstat token create --user admin --name audit --scope read,admin)\n\nScopes: read (GET /api/v1/me), submit (imports, within the user's roles), admin\n(administrators' routes: the audit log)."
+    )]
+    Create(TokenCreateArgs),
+    /// List tokens (never the tokens themselves): owner, name, scopes, expiry, last use.
+    #[command(after_help = "Examples:\n  ictstat token list\n  ictstat token list --user knbs")]
+    List {
+        /// Only this user's tokens.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revoke a token by its id (from `ictstat token list`).
+    #[command(after_help = "Example:\n  ictstat token revoke 3")]
+    Revoke { id: i64 },
+}
+
+#[derive(Args)]
+pub struct TokenCreateArgs {
+    /// The user the token acts as.
+    #[arg(long)]
+    pub user: String,
+    /// What the token is for.
+    #[arg(long)]
+    pub name: String,
+    /// read, submit, admin (comma-separated or repeated).
+    #[arg(long, required = true)]
+    pub scope: Vec<String>,
+    /// Lifetime: 12h, 90d, 2w (at most 3650d); no expiry when absent.
+    #[arg(long)]
+    pub expires_in: Option<String>,
 }

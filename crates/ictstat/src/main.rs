@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 1 failure (I/O, database); 2 bad command line; 3 the input has
 //! validation errors and nothing was written.
 
+mod accounts;
 mod cli;
 mod compute;
 mod export;
@@ -80,6 +81,9 @@ fn main() -> ExitCode {
             Command::Indicators(args) => list::indicators(args),
             Command::Areas(args) => list::areas(args),
             Command::TokenHash => list::token_hash(),
+            Command::Org(command) => accounts::org(&cli.database_url, command).await,
+            Command::User(command) => accounts::user(&cli.database_url, command).await,
+            Command::Token(command) => accounts::token(&cli.database_url, command).await,
             Command::Survey(cli::SurveyCommand::Tabulate(args)) => {
                 survey::tabulate(&cli.database_url, args).await
             }

@@ -116,7 +116,9 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<u8> {
         },
     };
     if config.admin_token_sha256.is_none() {
-        tracing::info!("no administrator token configured: imports through the API are disabled");
+        tracing::info!(
+            "no bootstrap administrator token: imports through the API need a user's token (`ictstat token create`)"
+        );
     }
     let state = AppState::new(db, catalog, read_model, config);
     let listener = tokio::net::TcpListener::bind(&args.listen)

@@ -1023,3 +1023,304 @@ fn survey_xlsx_holds_the_tidy_tables_figures() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Runs `ictstat ARGS --database-url URL` with `stdin` as standard input.
+fn run_with_stdin(args: &[&str], db_url: &str, stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = ictstat()
+        .args(args)
+        .arg("--database-url")
+        .arg(db_url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ictstat runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// One HTTP/1.1 request to `addr`; the status and the body.
+fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{auth}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer[9..12].parse().unwrap();
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (status, body)
+}
+
+/// The README's walk-through: an organisation, the first administrator and a provider from
+/// the command line (passwords on standard input), a token printed once, then `ictstat serve`
+/// takes the provider's in-scope file and refuses another country's row, and refuses the token
+/// once revoked. Every step is in the audit log; neither the token nor its hash is in the
+/// database's token table as the token, nor in the server's debug log.
+#[tokio::test]
+async fn accounts_and_tokens_from_the_command_line_to_the_api() {
+    let (_dir, url) = initialised();
+    let ok = |out: Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    ok(run(
+        &[
+            "org",
+            "add",
+            "Kenya National Bureau of Statistics",
+            "--kind",
+            "statistical_office",
+        ],
+        &url,
+    ));
+    let org = "Kenya National Bureau of Statistics";
+    ok(run_with_stdin(
+        &[
+            "user",
+            "add",
+            "admin",
+            "--org",
+            org,
+            "--role",
+            "administrator",
+            "--password-stdin",
+        ],
+        &url,
+        "a long enough passphrase\n",
+    ));
+    ok(run_with_stdin(
+        &[
+            "user",
+            "add",
+            "knbs",
+            "--org",
+            org,
+            "--password-stdin",
+            "--role",
+            "provider",
+            "--area",
+            "KEN",
+            "--indicator",
+            "17.8.1",
+        ],
+        &url,
+        "another long passphrase\n",
+    ));
+    // Refused before anything is written: a short password, a scope the role does not take,
+    // an unknown country.
+    for (args, stdin) in [
+        (
+            &["user", "add", "x", "--org", org, "--password-stdin"][..],
+            "short\n",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "y",
+                "--org",
+                org,
+                "--password-stdin",
+                "--role",
+                "custodian",
+            ][..],
+            "a long enough passphrase\n",
+        ),
+        (
+            &[
+                "user",
+                "grant",
+                "knbs",
+                "--role",
+                "provider",
+                "--area",
+                "Atlantis",
+                "--indicator",
+                "17.8.1",
+            ][..],
+            "",
+        ),
+    ] {
+        let out = run_with_stdin(args, &url, stdin);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    let users = ok(run(&["user", "list"], &url));
+    assert!(users.contains("provider 404:IT_USE_ii99"), "{users}");
+    assert!(!users.contains("\ny ") && !users.contains("\nx "));
+
+    let token = ok(run(
+        &[
+            "token",
+            "create",
+            "--user",
+            "knbs",
+            "--name",
+            "upload",
+            "--scope",
+            "submit,read",
+            "--expires-in",
+            "90d",
+        ],
+        &url,
+    ))
+    .trim()
+    .to_string();
+    assert!(token.starts_with("ict_") && token.len() == 68, "{token}");
+    let list = ok(run(&["token", "list"], &url));
+    assert!(
+        list.contains("upload") && !list.contains(&token[4..]),
+        "{list}"
+    );
+
+    // The server, with its debug log captured.
+    let mut server = ictstat()
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &url])
+        .env("ICTSTAT_LOG", "debug")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = server.stderr.take().unwrap();
+    let log_writer = log.clone();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines() {
+            let line = line.unwrap();
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                let _ = tx.send(rest.split_whitespace().next().unwrap().to_string());
+            }
+            log_writer.lock().unwrap().push_str(&line);
+            log_writer.lock().unwrap().push('\n');
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the server starts");
+
+    let kenya = "indicator,area,period,sex,value,source\nIT_USE_ii99,KEN,2024,_T,41.5,KNBS\n";
+    let uganda = format!("{kenya}IT_USE_ii99,UGA,2024,_T,27.0,UBOS\n");
+    let path = "/api/v1/imports?file_name=kenya.csv";
+    let (status, body) = http(&addr, "GET", "/api/v1/me", Some(&token), "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"actor\":\"knbs\""), "{body}");
+    let (status, body) = http(&addr, "POST", path, Some(&token), kenya);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"status\":\"written\""), "{body}");
+    let before = counts(&url).await;
+    let (status, body) = http(&addr, "POST", path, Some(&token), &uganda);
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("area 800"), "{body}");
+    assert_eq!(counts(&url).await, before);
+
+    let id = list.split_whitespace().next().unwrap();
+    ok(run(&["token", "revoke", id], &url));
+    let (status, _) = http(&addr, "POST", path, Some(&token), kenya);
+    assert_eq!(status, 401);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    reader.join().unwrap();
+
+    let log = log.lock().unwrap().clone();
+    assert!(log.contains("/api/v1/imports"), "the debug log was read");
+    assert!(
+        !log.contains(&token[4..])
+            && !log.contains(&ictstat_store::accounts::sha256_hex(token.as_bytes()))
+    );
+
+    let db = Db::connect(&url).await.unwrap();
+    let q = ictstat_store::accounts::AuditQuery {
+        limit: 100,
+        ..Default::default()
+    };
+    let mut trail: Vec<(String, String)> = db
+        .audit_entries(&q)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.actor.unwrap_or_default(), e.action))
+        .collect();
+    trail.reverse();
+    let os_user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    let me = format!("cli:{os_user}");
+    let expected: Vec<(String, String)> = [
+        (me.as_str(), "organisation_created"),
+        (&me, "user_created"),
+        (&me, "role_granted"),
+        (&me, "user_created"),
+        (&me, "role_granted"),
+        (&me, "token_created"),
+        ("knbs", "import"),
+        ("knbs", "import_refused"),
+        (&me, "token_revoked"),
+        ("", "token_refused"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(trail, expected);
+    db.close().await;
+}
+
+#[test]
+fn account_commands_have_help_and_bad_usage_exits_2() {
+    for cmd in [
+        "org add",
+        "org list",
+        "user add",
+        "user list",
+        "user grant",
+        "user disable",
+        "token create",
+        "token list",
+        "token revoke",
+    ] {
+        let out = ictstat()
+            .args(cmd.split(' ').chain(["--help"]))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{cmd} --help");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = Db::sqlite_url(&dir.path().join("accounts.db"));
+    for args in [
+        &["token", "create", "--user", "nobody", "--name", "x"][..],
+        &[
+            "token", "create", "--user", "nobody", "--name", "x", "--scope", "submit",
+        ],
+        &["token", "revoke", "7"],
+        &["user", "grant", "nobody"],
+        &["user", "disable", "nobody"],
+        &["org", "add", "X", "--kind", "club"],
+    ] {
+        let out = run(args, &url);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

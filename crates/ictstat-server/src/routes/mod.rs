@@ -3,11 +3,13 @@
 
 mod aggregates;
 mod answer_cache;
+mod audit;
 mod auth;
 mod catalog;
 mod extract;
 mod imports;
 mod index;
+mod me;
 mod observations;
 mod params;
 mod progress;
@@ -24,8 +26,10 @@ pub use sdmx::data_row as sdmx_data_row;
 use axum::Json;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -48,12 +52,13 @@ use crate::state::AppState;
         (name = "catalogue", description = "Indicators, frameworks, targets and areas"),
         (name = "data", description = "Observations, their history and availability"),
         (name = "statistics", description = "Aggregates and progress computed from the data"),
-        (name = "imports", description = "Loading files (administrator token)")
+        (name = "imports", description = "Loading files (a token with the `submit` scope, within the user's roles)"),
+        (name = "accounts", description = "The caller and the audit log (API tokens)")
     )
 )]
 struct ApiDoc;
 
-/// Declares the `bearer` scheme that the import route requires.
+/// Declares the `bearer` scheme that the routes needing an account require.
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
@@ -85,6 +90,8 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(index::ict_development_index))
         .routes(routes!(validation::validate_current))
         .routes(routes!(imports::create_import))
+        .routes(routes!(me::me))
+        .routes(routes!(audit::list_audit))
         // Only imports have bodies; this bounds them.
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes))
 }
@@ -118,9 +125,56 @@ pub fn router_with(state: AppState, site: Router<AppState>) -> Router {
         .route("/sdmx/", get(sdmx::handle))
         .route("/sdmx/{*path}", get(sdmx::handle))
         .merge(site)
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        // Outside the trace layer, so that nothing it logs can show a token or a cookie.
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            header::AUTHORIZATION,
+            header::COOKIE,
+        ]))
         .with_state(state)
+}
+
+/// The Content-Security-Policy of the dashboard's pages: they load styles, images and icons
+/// from this origin only, run no script at all, and submit forms to this origin.
+const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
+/// The same for `/embed/…` pages, which exist to be framed by other sites.
+const EMBED_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; base-uri 'none'; frame-ancestors *";
+
+/// Headers every answer carries: no MIME sniffing (an uploaded CSV echoed in an error must not
+/// run as HTML), no full URLs leaked to other sites, and a CSP on HTML pages. A handler that
+/// sets one of them itself keeps its own.
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let embed = request.uri().path().starts_with("/embed/");
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let headers = response.headers_mut();
+    headers
+        .entry(header::X_CONTENT_TYPE_OPTIONS)
+        .or_insert(HeaderValue::from_static("nosniff"));
+    headers
+        .entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
+    if is_html {
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(if embed {
+                EMBED_CSP
+            } else {
+                PAGE_CSP
+            }));
+    }
+    response
 }
 
 /// Runs a computation over the current data on a blocking thread and answers the JSON it
