@@ -2,6 +2,14 @@
 """Writes a synthetic person-level household survey as CSV, for scripts/bench/survey.sh.
 
 Usage: gen_survey.py N OUT.csv [--seed S]
+       gen_survey.py --parquet IN.csv OUT.parquet [--copies K]
+
+The second form writes the same data as Parquet (pyarrow, pinned in
+requirements-survey.txt; run it with the bench venv's python): the types pyarrow infers
+(INT64 codes, DOUBLE weight, as pandas would write them), dictionary encoding and snappy
+compression (pyarrow's defaults), row groups of 262,144 rows (polars' default; pyarrow's
+own is 1,048,576). --copies K writes the rows K times over (the 10^8-row file of the RSS
+run: the same PSUs with K times the persons, streamed, one copy in memory at a time).
 
 A stratified two-stage design, seeded (same N and seed, same bytes): 10 regions × urban/rural
 × 2 explicit strata = 40 strata, 50 PSUs (enumeration areas) per stratum = 2,000 PSUs,
@@ -12,7 +20,7 @@ PSU's design weight times a person-level non-response adjustment. Person variabl
 25-34, 35-44, 45-54, 55-64, 65-74, 75+), educ (0..5: ISCED 0, 1, 2, 3, 4, 5-8), region (1..10),
 and six 0/1 ICT variables (internet, computer, mobile_own, mobile_use, skill_email,
 skill_copy) whose probabilities depend on urban, sex, age, education and a PSU effect.
-Standard library only.
+The CSV form needs the standard library only.
 """
 
 import math
@@ -33,8 +41,29 @@ def logistic(x):
     return 1.0 / (1.0 + math.exp(-x))
 
 
+ROW_GROUP = 262_144
+
+
+def to_parquet(args):
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    copies = 1
+    if "--copies" in args:
+        i = args.index("--copies")
+        copies = int(args[i + 1])
+        del args[i : i + 2]
+    src, out = args
+    table = pacsv.read_csv(src)
+    with pq.ParquetWriter(out, table.schema, compression="snappy") as w:
+        for _ in range(copies):
+            w.write_table(table, row_group_size=ROW_GROUP)
+
+
 def main():
     args = sys.argv[1:]
+    if args and args[0] == "--parquet":
+        return to_parquet(args[1:])
     seed = 20261128
     if "--seed" in args:
         i = args.index("--seed")

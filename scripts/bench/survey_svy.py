@@ -1,9 +1,9 @@
 """Python `svy` peer of scripts/bench/survey.sh (benchmark (a): one indicator by sex × urban).
 
-python survey_svy.py FILE.csv REPS VALUES.csv
+python survey_svy.py FILE.csv|FILE.parquet REPS VALUES.csv
 
-Each of REPS repetitions times, separately: the CSV read (polars.read_csv of the needed
-columns, as svy works on polars frames), the design (svy.Sample with stratum, PSU nested in
+Each of REPS repetitions times, separately: the read (polars.read_csv or
+polars.read_parquet of the needed columns, as svy works on polars frames), the design (svy.Sample with stratum, PSU nested in
 its stratum, weight) and `estimation.prop(y="internet", by=["sex", "urban"])` with Taylor
 linearisation. Prints "TIME <step> <rep> <seconds>" lines; writes the last repetition's
 proportions of internet == 1 as VALUES.csv in survey_r.R's layout, for the cross-check.
@@ -23,7 +23,10 @@ def main():
     est = None
     for rep in range(1, reps + 1):
         t0 = time.perf_counter()
-        df = pl.read_csv(path, columns=cols)
+        if path.endswith(".parquet"):
+            df = pl.read_parquet(path, columns=cols)
+        else:
+            df = pl.read_csv(path, columns=cols)
         t1 = time.perf_counter()
         # PSU numbers repeat across strata: the PSU is (stratum, psu), R's nest = TRUE.
         sample = svy.Sample(data=df, design=svy.Design(stratum="stratum", psu=["stratum", "psu"], wgt="w"))

@@ -27,6 +27,18 @@
 //! conditionally on Internet use (computer use below Internet use, mobile ownership high,
 //! skills rarer), with questionnaire codes 1 = yes, 2 = no.
 //!
+//! **The Internet module's follow-up questions** come from a second random stream (the
+//! first one jumped 2^128 draws ahead), so that adding them changed no other answer of a seed:
+//! the household's type of access (HH11; households with access only, multiple responses:
+//! mostly mobile broadband via a handset, fixed broadband mainly in urban households with a
+//! computer), each Internet user's frequency of use (HH12; daily use more common among the
+//! urban, the young and the educated) and locations of use (HH8; multiple responses: home
+//! for users whose household has access, then via a mobile phone, work for the employed,
+//! places of education for the young, Internet cafés for users without access at home). The
+//! rates (documented where they are drawn: `access_types`, `internet_follow_up`,
+//! `locations`) are illustrative, not published figures; the columns are in [`ACCESS`],
+//! [`FREQUENCIES`] and [`LOCATIONS`].
+//!
 //! **Deterministic**: a seeded xoshiro256** generator written here (no dependency), fixed
 //! iteration orders and fixed number formatting — the same options give byte-identical files
 //! on the same platform (`exp` and `ln` come from the platform's libm, whose last bits may
@@ -350,6 +362,40 @@ const SKILLS: [(&str, &str, f64, f64); 9] = [
     ("skill_programming", "q_skill_programming", 0.06, 0.005),
 ];
 
+/// The household's types of Internet access (HH11): standard variable name of the plan,
+/// column of `persons.csv`. Mobile broadband of any kind (`hh_access_mobile_broadband`) is
+/// mapped in the plan as either of the two mobile columns.
+pub const ACCESS: [(&str, &str); 4] = [
+    ("hh_access_fixed_narrowband", "h_acc_fixed_narrow"),
+    ("hh_access_fixed_broadband", "h_acc_fixed_broad"),
+    ("hh_access_mobile_handset", "h_acc_mobile_handset"),
+    ("hh_access_mobile_modem", "h_acc_mobile_modem"),
+];
+/// The frequencies of Internet use (HH12): standard variable name, code of the
+/// `q_internet_freq` column.
+pub const FREQUENCIES: [(&str, u8); 3] = [
+    ("internet_daily", 1),
+    ("internet_weekly", 2),
+    ("internet_less_weekly", 3),
+];
+/// Effect of the age band ([`AGE_BANDS`]) on the logit of daily use among Internet users:
+/// the young go online daily more often than the old.
+const FREQ_AGE: [f64; 8] = [-0.2, 0.7, 0.5, 0.1, -0.3, -0.6, -0.9, -1.2];
+/// Share of Internet users who are not daily users that use it at least once a week.
+const WEEKLY_OF_NOT_DAILY: f64 = 0.7;
+/// The locations of Internet use (HH8): standard variable name, column of `persons.csv`.
+/// Their probabilities are in `locations`.
+pub const LOCATIONS: [(&str, &str); 8] = [
+    ("internet_loc_home", "q_loc_home"),
+    ("internet_loc_work", "q_loc_work"),
+    ("internet_loc_education", "q_loc_education"),
+    ("internet_loc_other_home", "q_loc_other_home"),
+    ("internet_loc_community", "q_loc_community"),
+    ("internet_loc_commercial", "q_loc_commercial"),
+    ("internet_loc_mobile_phone", "q_loc_mobile_phone"),
+    ("internet_loc_mobile_other", "q_loc_mobile_other"),
+];
+
 /// One interviewed person. Codes as in a questionnaire: 1 = yes, 2 = no; `None` = not
 /// asked (written as an empty field).
 #[derive(Debug, Clone, PartialEq)]
@@ -390,6 +436,15 @@ pub struct Person {
     pub q_mobile_own: Option<u8>,
     /// The nine ICT skills, in the order of the `q_skill_*` columns (aged 15+).
     pub skills: [Option<u8>; 9],
+    /// The household's types of Internet access, in the order of [`ACCESS`] (households
+    /// with access only).
+    pub h_access: [Option<u8>; 4],
+    /// How often the person used the Internet (Internet users only): the codes of
+    /// [`FREQUENCIES`].
+    pub q_internet_freq: Option<u8>,
+    /// Where the person used the Internet, in the order of [`LOCATIONS`] (Internet users
+    /// only).
+    pub locations: [Option<u8>; 8],
 }
 
 /// A generated demo survey.
@@ -442,6 +497,8 @@ impl Demo {
         let strata = strata(country);
         let intercepts = solve_intercepts(country, &strata);
         let mut rng = Rng::new(options.seed);
+        let mut follow_up = rng.clone();
+        follow_up.jump();
 
         // Allocation of EAs: ∝ population^0.7, at least 2, largest remainders.
         let mean_size = (HH_SIZE[0] + HH_SIZE[1]) / 2.0;
@@ -487,6 +544,7 @@ impl Demo {
                         persons.push(p);
                     }
                     household_access(&mut rng, &mut persons[start..]);
+                    internet_follow_up(&mut follow_up, &mut persons[start..]);
                 }
             }
             // Calibration: the stratum's weighted person count equals its population.
@@ -517,7 +575,12 @@ impl Demo {
             "hhid,line,region,urbrur,stratum,psu,weight,sex,age,educ,lfs,h_computer,h_internet,\
              q_computer,q_internet,q_mobile_use,q_mobile_own",
         );
-        for (_, column, _, _) in SKILLS {
+        let columns = SKILLS.iter().map(|(_, column, _, _)| *column);
+        let columns = columns
+            .chain(ACCESS.iter().map(|(_, column)| *column))
+            .chain(["q_internet_freq"])
+            .chain(LOCATIONS.iter().map(|(_, column)| *column));
+        for column in columns {
             header.push(',');
             header.push_str(column);
         }
@@ -547,9 +610,11 @@ impl Demo {
                 opt(p.q_mobile_use),
                 opt(p.q_mobile_own),
             );
-            for s in p.skills {
+            let answers = p.skills.iter().chain(&p.h_access);
+            let answers = answers.chain([&p.q_internet_freq]).chain(&p.locations);
+            for a in answers {
                 line.push(',');
-                line.push_str(&opt(s));
+                line.push_str(&opt(*a));
             }
             writeln!(out, "{line}")?;
         }
@@ -601,6 +666,20 @@ impl Demo {
              hh_internet = \"h_internet == 1\"\n",
         );
         for (name, column, _, _) in SKILLS {
+            let _ = writeln!(t, "{name} = \"{column} == 1\"");
+        }
+        for (name, column) in ACCESS {
+            let _ = writeln!(t, "{name} = \"{column} == 1\"");
+        }
+        let _ = writeln!(
+            t,
+            "hh_access_mobile_broadband = \"{} == 1 or {} == 1\"",
+            ACCESS[2].1, ACCESS[3].1
+        );
+        for (name, code) in FREQUENCIES {
+            let _ = writeln!(t, "{name} = \"q_internet_freq == {code}\"");
+        }
+        for (name, column) in LOCATIONS {
             let _ = writeln!(t, "{name} = \"{column} == 1\"");
         }
         t.push_str(
@@ -805,7 +884,6 @@ fn person(
             1
         }
     });
-    let yes = |b: bool| if b { 1 } else { 2 };
     let mut p = Person {
         hhid: 0,
         line: 0,
@@ -825,6 +903,9 @@ fn person(
         q_mobile_use: None,
         q_mobile_own: None,
         skills: [None; 9],
+        h_access: [None; 4],
+        q_internet_freq: None,
+        locations: [None; 8],
     };
     if age < 5 {
         return p;
@@ -899,6 +980,121 @@ fn household_access(rng: &mut Rng, members: &mut [Person]) {
         m.h_internet = if internet { 1 } else { 2 };
         m.h_computer = if computer { 1 } else { 2 };
     }
+}
+
+/// The questionnaire code of a yes/no answer: 1 = yes, 2 = no.
+fn yes(b: bool) -> u8 {
+    if b { 1 } else { 2 }
+}
+
+/// The Internet module's follow-up questions of one household: its types of access if it
+/// has access, each Internet user's frequency and locations of use.
+fn internet_follow_up(rng: &mut Rng, members: &mut [Person]) {
+    let urban = members[0].urban == 1;
+    let at_home = members[0].h_internet == 1;
+    let computer = members[0].h_computer == 1;
+    let access = if at_home {
+        access_types(rng, urban, computer).map(|b| Some(yes(b)))
+    } else {
+        [None; 4]
+    };
+    for m in members {
+        m.h_access = access;
+        if m.q_internet != Some(1) {
+            continue;
+        }
+        // Daily use: logit 1.0, +0.4 urban / −0.5 rural, by age band, +0.2 upper
+        // secondary, +0.6 tertiary.
+        let eta = 1.0
+            + if urban { 0.4 } else { -0.5 }
+            + FREQ_AGE[age_band(m.age)]
+            + match m.educ {
+                0..=2 => 0.0,
+                3 | 4 => 0.2,
+                _ => 0.6,
+            };
+        m.q_internet_freq = Some(if rng.uniform() < expit(eta) {
+            1
+        } else if rng.uniform() < WEEKLY_OF_NOT_DAILY {
+            2
+        } else {
+            3
+        });
+        m.locations = locations(rng, m, urban, at_home).map(|b| Some(yes(b)));
+    }
+}
+
+/// A household's types of access, in the order of [`ACCESS`]: fixed narrowband (dial-up,
+/// 1 %), fixed broadband (60 % of urban households with a computer, 25 % without; 20 % and
+/// 5 % of rural ones), mobile broadband via a handset (90 % of those without fixed
+/// broadband, 65 % of those with), via a card or USB modem (8 % with a computer, 2 %
+/// without). A household with access has at least one type: if none is drawn, the commonest,
+/// a handset.
+fn access_types(rng: &mut Rng, urban: bool, computer: bool) -> [bool; 4] {
+    let narrowband = rng.uniform() < 0.01;
+    let broadband = rng.uniform()
+        < match (urban, computer) {
+            (true, true) => 0.60,
+            (true, false) => 0.25,
+            (false, true) => 0.20,
+            (false, false) => 0.05,
+        };
+    let handset = rng.uniform() < if broadband { 0.65 } else { 0.90 };
+    let modem = rng.uniform() < if computer { 0.08 } else { 0.02 };
+    let handset = handset || !(narrowband || broadband || modem);
+    [narrowband, broadband, handset, modem]
+}
+
+/// An Internet user's locations of use, in the order of [`LOCATIONS`]: home (85 % if the
+/// household has access, 4 % otherwise — a neighbour's network), work (employed: 60 % with
+/// tertiary education, 25 % without), place of education (aged 5–24: 40 % urban, 25 % rural;
+/// 25–34: 6 %; older 1 %), another person's home 15 %, a community facility (3 % urban, 5 %
+/// rural), a commercial facility (5 % with access at home, 30 % urban and 35 % rural
+/// without), via a mobile phone (mobile-phone users: 45 %, 55 % aged 15–34), via another
+/// mobile device (12 % of computer users, 2 % of others). A user has at least one: if none is
+/// drawn, home if the household has access, else a mobile phone if the user has one, else a
+/// commercial facility.
+fn locations(rng: &mut Rng, p: &Person, urban: bool, at_home: bool) -> [bool; 8] {
+    let mobile = p.q_mobile_use == Some(1);
+    let probabilities = [
+        if at_home { 0.85 } else { 0.04 },
+        match (p.lfs, p.educ >= 5) {
+            (Some(1), true) => 0.60,
+            (Some(1), false) => 0.25,
+            _ => 0.0,
+        },
+        match (p.age, urban) {
+            (5..=24, true) => 0.40,
+            (5..=24, false) => 0.25,
+            (25..=34, _) => 0.06,
+            _ => 0.01,
+        },
+        0.15,
+        if urban { 0.03 } else { 0.05 },
+        match (at_home, urban) {
+            (true, _) => 0.05,
+            (false, true) => 0.30,
+            (false, false) => 0.35,
+        },
+        match (mobile, p.age) {
+            (false, _) => 0.0,
+            (true, 15..=34) => 0.55,
+            (true, _) => 0.45,
+        },
+        if p.q_computer == Some(1) { 0.12 } else { 0.02 },
+    ];
+    let mut at = probabilities.map(|prob| rng.uniform() < prob);
+    if !at.contains(&true) {
+        let fallback = if at_home {
+            0
+        } else if mobile {
+            6
+        } else {
+            5
+        };
+        at[fallback] = true;
+    }
+    at
 }
 
 /// The intercepts α[cell] that make the expected Internet use of the population aged 15+
@@ -1044,6 +1240,29 @@ impl Rng {
     fn sex(&mut self) -> u8 {
         1 + self.below(2) as u8
     }
+
+    /// Advances the generator by 2^128 draws (the reference implementation's `jump`): the
+    /// stream from here on does not overlap the one before for any practical length.
+    fn jump(&mut self) {
+        const JUMP: [u64; 4] = [
+            0x180e_c6d3_3cfd_0aba,
+            0xd5a6_1266_f0c9_392c,
+            0xa958_2618_e03f_c9aa,
+            0x39ab_dc45_29b1_661c,
+        ];
+        let mut s = [0u64; 4];
+        for word in JUMP {
+            for bit in 0..64 {
+                if word & (1u64 << bit) != 0 {
+                    for (acc, x) in s.iter_mut().zip(self.s) {
+                        *acc ^= x;
+                    }
+                }
+                self.next_u64();
+            }
+        }
+        self.s = s;
+    }
 }
 
 #[cfg(test)]
@@ -1059,6 +1278,19 @@ mod tests {
         assert_eq!(r.next_u64(), 0);
         assert_eq!(r.next_u64(), 1509978240);
         assert_eq!(r.next_u64(), 1215971899390074240);
+    }
+
+    #[test]
+    fn jump_commutes_with_a_draw() {
+        // The jump is a linear map of the state that is a power of the step: drawing then
+        // jumping equals jumping then drawing, and the jumped stream is another one.
+        let (mut a, mut b) = (Rng::new(5), Rng::new(5));
+        a.next_u64();
+        a.jump();
+        b.jump();
+        let first = b.next_u64();
+        assert_eq!(a.s, b.s);
+        assert_ne!(first, Rng::new(5).next_u64());
     }
 
     #[test]

@@ -637,6 +637,23 @@ impl Expr {
     }
 }
 
+/// The slots whose text (not only their number and missingness) decides the
+/// expression: those compared with strings.
+#[must_use]
+pub(crate) fn text_slots(e: &Expr) -> Vec<usize> {
+    fn walk(n: &Node, out: &mut Vec<usize>) {
+        match n {
+            Node::TextEq(s, ..) | Node::InText(s, ..) => out.push(*s),
+            Node::Not(a) => walk(a, out),
+            Node::And(v) | Node::Or(v) => v.iter().for_each(|a| walk(a, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&e.node, &mut out);
+    out
+}
+
 fn slots(n: &Node, out: &mut Vec<usize>) {
     match n {
         Node::Bool(_) => {}

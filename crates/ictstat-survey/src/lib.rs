@@ -27,16 +27,22 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod binary;
 pub mod demo;
 pub mod design;
 pub mod dist;
+pub mod dta;
 pub mod error;
 pub mod estimate;
 pub mod expr;
 pub mod flags;
 pub mod open;
+pub mod parquet_read;
+pub mod parquet_write;
+mod pattern;
 pub mod plan;
 pub mod read;
+pub mod sav;
 pub mod table;
 pub mod tabulate;
 mod xlsx;
@@ -46,6 +52,7 @@ pub use design::{
     Design, LonelyPsu, ReplicateColumns, ReplicateMethod, ReplicateVariance, Replicates,
     SurveyInfo, VarianceSpec,
 };
+pub use dta::DtaSource;
 pub use error::{
     DesignError, EstimateError, ExprError, PlanError, ReadError, TableError, TabulateError,
 };
@@ -53,7 +60,9 @@ pub use estimate::{CiMethod, Domain, DomainSummary, Estimate, Interval, Statisti
 pub use expr::{Ast, Expr};
 pub use flags::{Quality, QualityRules};
 pub use open::open;
-pub use plan::{Breakdown, CiConfig, Codes, Indicator, Level, Plan, StatKind};
-pub use read::{CsvSource, Source, Sufficient, Visitor};
+pub use parquet_read::ParquetSource;
+pub use plan::{Breakdown, CiConfig, Codes, Indicator, Level, Plan, StatKind, Unavailable};
+pub use read::{CsvSource, Field, Source, Sufficient, Visitor};
+pub use sav::SavSource;
 pub use table::{Row, Table, TableBuilder, TableSpec};
 pub use tabulate::{Output, Tabulation, tabulate};

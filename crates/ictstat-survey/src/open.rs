@@ -3,11 +3,14 @@
 
 use std::path::Path;
 
+use crate::dta::DtaSource;
 use crate::error::ReadError;
+use crate::parquet_read::ParquetSource;
 use crate::read::{CsvSource, Source};
+use crate::sav::SavSource;
 
 /// The formats [`open`] reads, by extension, for messages.
-pub const FORMATS: &str = ".csv";
+pub const FORMATS: &str = ".csv, .parquet, .dta, .sav, .zsav";
 
 /// Opens `path` with the reader its extension names (case-insensitive).
 pub fn open(path: &Path) -> Result<Box<dyn Source>, ReadError> {
@@ -18,11 +21,7 @@ pub fn open(path: &Path) -> Result<Box<dyn Source>, ReadError> {
         column: None,
         message,
     };
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let extension = extension(path);
     match extension.as_str() {
         "csv" => {
             let file = std::fs::File::open(path).map_err(|e| error(format!("cannot open: {e}")))?;
@@ -31,8 +30,19 @@ pub fn open(path: &Path) -> Result<Box<dyn Source>, ReadError> {
                 &origin,
             )))
         }
+        "parquet" => Ok(Box::new(ParquetSource::open(path)?)),
+        "dta" => Ok(Box::new(DtaSource::open(path)?)),
+        "sav" | "zsav" => Ok(Box::new(SavSource::open(path)?)),
         _ => Err(error(format!(
             "cannot tell the format from the extension \"{extension}\": use one of {FORMATS}"
         ))),
     }
+}
+
+/// The extension of `path`, lowercased ("" if none): what chooses the reader.
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default()
 }

@@ -46,15 +46,31 @@
 //! Design keys (`weight`, `strata`, `psu`, …, `[replicates]`) are ignored here, so one
 //! file can hold both. Every expression is parsed when the plan is read (errors name the
 //! key and the character); names are checked against the file's header when it is read.
+//!
+//! **A table for a base key overrides the keys it names.** A plan with `base =
+//! "itu_household"` inherits every variable, level, indicator and breakdown of the built-in
+//! plan; `[indicator.IT_USE_ii99] scope = "…"` changes that indicator's scope and keeps its
+//! value, series, composite code, statistic, level and breakdowns (a new `level` without
+//! `breakdowns` takes every breakdown of the new level); `[breakdown.REGION] variable =
+//! "province"` changes its codes and keeps its dimension, levels and `other`. Why: a user
+//! adjusting one key of a base indicator must not silently lose the others (an HH12 share
+//! whose scope falls back to all individuals, a household indicator turned individual).
+//!
+//! **The base plan is a menu.** No survey asks every question: [`Plan::without_unavailable`]
+//! leaves out (and lists) what comes solely from the base plan and the file cannot provide,
+//! so a user plan keeps working when the built-in plan grows. What the user's own plan
+//! defines, redefines or names — variables and levels included — stays, and an unknown name
+//! there is an error.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
-use serde::Deserialize;
 use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
 
 use crate::error::PlanError;
 use crate::estimate::CiMethod;
-use crate::expr::Ast;
+use crate::expr::{Ast, MAX_COMPILED_DEPTH};
 use crate::flags::QualityRules;
 
 /// The built-in ITU plan's TOML text (see [`Plan::itu_household`]).
@@ -135,6 +151,20 @@ pub struct Indicator {
     pub level: Level,
     /// The breakdown keys it is tabulated by (one-way), in plan order.
     pub breakdowns: Vec<String>,
+    /// It comes from the base plan (`base = "itu_household"`, or [`Plan::itu_household`]
+    /// itself) and the user's plan has no table for it (a table naming one key makes it
+    /// the user's): [`Plan::without_unavailable`] may leave it out, rather than fail, when
+    /// the file cannot provide its names.
+    pub from_base: bool,
+}
+
+impl Indicator {
+    /// Its expressions: value, denominator, scope.
+    fn expressions(&self) -> impl Iterator<Item = &PlanExpr> {
+        std::iter::once(&self.value)
+            .chain(self.denominator.as_ref())
+            .chain(self.scope.as_ref())
+    }
 }
 
 /// How a breakdown assigns codes to rows.
@@ -166,6 +196,33 @@ pub struct Breakdown {
     /// naming the breakdown, line and values (`other = "error"`, the default), or left out
     /// of every code while still counting in the total (`other = "ignore"`, opt-in).
     pub ignore_other: bool,
+    /// It comes from the base plan and the user's plan neither redefines it nor names it
+    /// (in `crosses` or an indicator's explicit `breakdowns`): [`Plan::without_unavailable`]
+    /// leaves it out, rather than fail, when the file cannot provide its names.
+    pub from_base: bool,
+}
+
+/// An indicator or breakdown of the base plan that [`Plan::without_unavailable`] left out.
+/// Serializable, for the tabulation's report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unavailable {
+    /// The plan key, as errors name it: `indicator.IT_HH_COMP`, `breakdown.AGE`.
+    pub key: String,
+    /// The names it needs that are neither a column of the file nor a variable of the plan
+    /// (followed through the plan's variables: `in_scope = "age >= 15"` needs `age`), in
+    /// order of first use.
+    pub missing: Vec<String>,
+}
+
+impl fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} left out: the file has no `{}` (no column, no variable of the plan)",
+            self.key,
+            self.missing.join("`, `")
+        )
+    }
 }
 
 /// Confidence intervals of the output.
@@ -212,6 +269,15 @@ pub struct Plan {
     pub quality: QualityRules,
     /// The intervals.
     pub ci: CiConfig,
+    /// The variables whose definition is the base plan's own (the built-in plan's defaults,
+    /// e.g. `in_scope = "age >= 15"`), not set by the user's TOML. Why: a name missing from
+    /// the file that is reached only through these may leave a base indicator out, one
+    /// reached through a variable the user wrote is a mistake in the user's plan and must
+    /// stay an error (see [`Plan::without_unavailable`]).
+    pub base_variables: BTreeSet<String>,
+    /// The levels whose rows (`household_rows`, `individual_rows`) are the base plan's own,
+    /// not set in the user's `[levels]`; as `base_variables`.
+    pub base_levels: Vec<Level>,
 }
 
 #[derive(Deserialize, Default)]
@@ -260,7 +326,8 @@ struct RawLevels {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawIndicator {
-    value: String,
+    /// Required, unless the table overrides an indicator of the base plan.
+    value: Option<String>,
     scope: Option<String>,
     statistic: Option<String>,
     denominator: Option<String>,
@@ -324,13 +391,40 @@ fn number_text(v: f64) -> String {
 }
 
 impl Plan {
+    /// Adds a file's own value labels ([`crate::Source::value_labels`]), so that
+    /// `sex == "Female"` works with them. The plan wins: a variable the plan labels
+    /// (`[labels.sex]`) keeps the plan's labels only, and a name the plan defines in
+    /// `[variables]` takes none of the file's (the file's labels describe its column, not
+    /// the plan's variable). Labels on missing codes never reach here (the readers leave
+    /// them out: such values arrive as missing; compare with `is_missing(q)`).
+    pub fn add_file_labels(&mut self, file: BTreeMap<String, Vec<(String, f64)>>) {
+        for (name, labels) in file {
+            if !self.variables.contains_key(&name) && !self.labels.contains_key(&name) {
+                self.labels.insert(name, labels);
+            }
+        }
+    }
+
     /// The built-in plan for the ITU household indicators (survey.md §1.1–§1.3), over the
     /// standard variable names listed in the crate README; map them to your columns in
     /// `[variables]` of a plan with `base = "itu_household"`.
     #[must_use]
     pub fn itu_household() -> Self {
-        Self::from_toml_str(ITU_HOUSEHOLD_TOML, "built-in ITU plan")
-            .expect("the built-in ITU plan parses")
+        let mut plan = Self::from_toml_str(ITU_HOUSEHOLD_TOML, "built-in ITU plan")
+            .expect("the built-in ITU plan parses");
+        // All of it is the menu a user plan picks from (see `without_unavailable`).
+        plan.indicators.iter_mut().for_each(|i| i.from_base = true);
+        plan.breakdowns.iter_mut().for_each(|b| b.from_base = true);
+        plan.base_variables = plan.variables.keys().cloned().collect();
+        plan.base_levels = [
+            (Level::Household, &plan.household_rows),
+            (Level::Individual, &plan.individual_rows),
+        ]
+        .into_iter()
+        .filter(|(_, rows)| rows.is_some())
+        .map(|(level, _)| level)
+        .collect();
+        plan
     }
 
     /// Parses a plan; `origin` names the file in errors.
@@ -371,6 +465,8 @@ impl Plan {
             crosses: Vec::new(),
             quality: QualityRules::default(),
             ci: CiConfig::default(),
+            base_variables: BTreeSet::new(),
+            base_levels: Vec::new(),
         }
     }
 
@@ -404,8 +500,21 @@ impl Plan {
     }
 
     fn merge(&mut self, raw: RawPlan) -> Result<(), PlanError> {
+        // The breakdowns this plan names: never left out of it (see `without_unavailable`).
+        let named: Vec<String> = raw
+            .crosses
+            .iter()
+            .flatten()
+            .chain(
+                raw.indicator
+                    .values()
+                    .flat_map(|i| i.breakdowns.iter().flatten()),
+            )
+            .cloned()
+            .collect();
         for (name, text) in raw.variables {
             let e = self.expr(&format!("variables.{name}"), &text)?;
+            self.base_variables.remove(&name);
             self.variables.insert(name, e);
         }
         for (var, labels) in raw.labels {
@@ -414,19 +523,36 @@ impl Plan {
         if let Some(levels) = raw.levels {
             if let Some(t) = levels.household {
                 self.household_rows = Some(self.expr("levels.household", &t)?);
+                self.base_levels.retain(|l| *l != Level::Household);
             }
             if let Some(t) = levels.individual {
                 self.individual_rows = Some(self.expr("levels.individual", &t)?);
+                self.base_levels.retain(|l| *l != Level::Individual);
             }
         }
         for (key, b) in raw.breakdown {
             let k = format!("breakdown.{key}");
+            // A table for a base breakdown overrides the keys it names (see the module doc).
+            let base = self.breakdowns.iter().find(|x| x.key == key).cloned();
             let codes = match (b.variable, b.codes) {
-                (None, None) => {
-                    return Err(self.invalid(k, "needs `codes` or `variable` (free codes)"));
-                }
+                (None, None) => match &base {
+                    Some(base) => base.codes.clone(),
+                    None => {
+                        return Err(self.invalid(k, "needs `codes` or `variable` (free codes)"));
+                    }
+                },
                 (Some(variable), None) => Codes::Free { variable },
                 (variable, Some(codes)) => {
+                    // Value codes without a `variable` read the base breakdown's, so that
+                    // `[breakdown.REGION] codes = { N = 1, S = [2, 3] }` groups the base's
+                    // free codes without restating their column.
+                    let variable = variable.or_else(|| match &base {
+                        Some(Breakdown {
+                            codes: Codes::Free { variable },
+                            ..
+                        }) => Some(variable.clone()),
+                        _ => None,
+                    });
                     if codes.is_empty() {
                         return Err(self.invalid(format!("{k}.codes"), "is empty"));
                     }
@@ -457,15 +583,17 @@ impl Plan {
                     Codes::Conditions(out)
                 }
             };
-            let levels = match b.levels {
-                None => vec![Level::Individual, Level::Household],
-                Some(ls) => ls
+            let levels = match (b.levels, &base) {
+                (None, Some(base)) => base.levels.clone(),
+                (None, None) => vec![Level::Individual, Level::Household],
+                (Some(ls), _) => ls
                     .iter()
                     .map(|l| self.level(&format!("{k}.levels"), l))
                     .collect::<Result<_, _>>()?,
             };
             let ignore_other = match b.other.as_deref() {
-                None | Some("error") => false,
+                None => base.as_ref().is_some_and(|b| b.ignore_other),
+                Some("error") => false,
                 Some("ignore") => true,
                 Some(other) => {
                     return Err(self.invalid(
@@ -474,9 +602,15 @@ impl Plan {
                     ));
                 }
             };
+            let dimension = match (b.dimension, &base) {
+                (Some(d), _) => d,
+                (None, Some(base)) => base.dimension.clone(),
+                (None, None) => key.clone(),
+            };
             let bd = Breakdown {
+                from_base: false,
                 ignore_other,
-                dimension: b.dimension.unwrap_or_else(|| key.clone()),
+                dimension,
                 key: key.clone(),
                 codes,
                 levels,
@@ -488,12 +622,18 @@ impl Plan {
         }
         for (key, i) in raw.indicator {
             let k = format!("indicator.{key}");
-            let statistic = match i.statistic.as_deref().unwrap_or("proportion") {
-                "proportion" => StatKind::Proportion,
-                "mean" => StatKind::Mean,
-                "total" => StatKind::Total,
-                "ratio" => StatKind::Ratio,
-                other => {
+            // A table for a base indicator overrides the keys it names and inherits the
+            // rest (see the module doc): taking the key's defaults instead would turn an
+            // HH12 share of Internet users into one of all persons, or a household
+            // indicator into an individual one, without a word.
+            let base = self.indicators.iter().find(|x| x.key == key).cloned();
+            let statistic = match i.statistic.as_deref() {
+                None => base.as_ref().map_or(StatKind::Proportion, |b| b.statistic),
+                Some("proportion") => StatKind::Proportion,
+                Some("mean") => StatKind::Mean,
+                Some("total") => StatKind::Total,
+                Some("ratio") => StatKind::Ratio,
+                Some(other) => {
                     return Err(self.invalid(
                         format!("{k}.statistic"),
                         format!(
@@ -502,23 +642,37 @@ impl Plan {
                     ));
                 }
             };
-            let value = self.expr(&format!("{k}.value"), &i.value)?;
+            let value = match (i.value, &base) {
+                (Some(v), _) => self.expr(&format!("{k}.value"), &v)?,
+                (None, Some(base)) => base.value.clone(),
+                (None, None) => {
+                    return Err(self.invalid(
+                        format!("{k}.value"),
+                        "is required (a condition, or the variable of a mean, total or ratio)",
+                    ));
+                }
+            };
             if statistic != StatKind::Proportion && value.ast.as_alias().is_none() {
                 return Err(self.invalid(
                     format!("{k}.value"),
                     format!(
                         "is \"{}\": a {} needs a variable name, not a condition",
-                        i.value,
+                        value.text,
                         statistic.name()
                     ),
                 ));
             }
             let denominator = match (statistic, i.denominator) {
                 (StatKind::Ratio, None) => {
-                    return Err(self.invalid(
-                        format!("{k}.denominator"),
-                        "is required for statistic = \"ratio\"",
-                    ));
+                    match base.as_ref().and_then(|b| b.denominator.clone()) {
+                        Some(d) => Some(d),
+                        None => {
+                            return Err(self.invalid(
+                                format!("{k}.denominator"),
+                                "is required for statistic = \"ratio\"",
+                            ));
+                        }
+                    }
                 }
                 (StatKind::Ratio, Some(d)) => {
                     let e = self.expr(&format!("{k}.denominator"), &d)?;
@@ -536,26 +690,40 @@ impl Plan {
                         "is only for statistic = \"ratio\"",
                     ));
                 }
+                // A base ratio's denominator means nothing once the statistic is another.
                 (_, None) => None,
             };
-            let scope = i
-                .scope
-                .map(|s| self.expr(&format!("{k}.scope"), &s))
-                .transpose()?;
+            let scope = match i.scope {
+                Some(s) => Some(self.expr(&format!("{k}.scope"), &s)?),
+                None => base.as_ref().and_then(|b| b.scope.clone()),
+            };
             let level = match i.level {
-                None => Level::Individual,
                 Some(l) => self.level(&format!("{k}.level"), &l)?,
+                None => base.as_ref().map_or(Level::Individual, |b| b.level),
+            };
+            // The base's list is the breakdowns of its level; for another level, empty
+            // (the default, filled by `check`) gives the new level's breakdowns instead.
+            let breakdowns = match (i.breakdowns, &base) {
+                (Some(bs), _) => bs,
+                (None, Some(base)) if base.level == level => base.breakdowns.clone(),
+                (None, _) => Vec::new(),
             };
             let ind = Indicator {
-                series: i.series.unwrap_or_else(|| key.clone()),
+                series: i
+                    .series
+                    .or_else(|| base.as_ref().map(|b| b.series.clone()))
+                    .unwrap_or_else(|| key.clone()),
                 key: key.clone(),
-                composite: i.composite,
+                composite: i
+                    .composite
+                    .or_else(|| base.as_ref().and_then(|b| b.composite.clone())),
                 statistic,
                 value,
                 denominator,
                 scope,
                 level,
-                breakdowns: i.breakdowns.unwrap_or_default(),
+                breakdowns,
+                from_base: false,
             };
             match self.indicators.iter_mut().find(|x| x.key == key) {
                 Some(x) => *x = ind,
@@ -563,6 +731,11 @@ impl Plan {
             }
         }
         self.crosses.extend(raw.crosses);
+        for b in &mut self.breakdowns {
+            if named.contains(&b.key) {
+                b.from_base = false;
+            }
+        }
         if let Some(q) = raw.quality {
             self.quality = q;
         }
@@ -635,5 +808,173 @@ impl Plan {
             .filter(|c| c.iter().all(|b| indicator.breakdowns.contains(b)))
             .map(Vec::as_slice)
             .collect()
+    }
+
+    /// The plan without the indicators and breakdowns that come solely from the base plan
+    /// and that the file cannot provide, and what was left out. `has_column` says whether
+    /// the file has a column of that name.
+    ///
+    /// A name is provided by a variable of the plan whose expression's names are all
+    /// provided (variables first, as the reader resolves them: a variable shadows a column
+    /// of its name), or else by a column. An indicator with [`Indicator::from_base`] is left
+    /// out if its value, denominator, scope or the rows of its level need a name nothing
+    /// provides; a breakdown with [`Breakdown::from_base`] likewise, and then also from the
+    /// indicators' breakdown lists and from the crosses. Except when a missing name is
+    /// reached through something the user's TOML wrote — a variable not in
+    /// [`Plan::base_variables`], a level's rows not in [`Plan::base_levels`]: then it is
+    /// kept, and compiling it against the header fails with the usual error naming the key
+    /// and the name, as for the user's own indicators and breakdowns, which are always kept.
+    ///
+    /// Why: the built-in plan grows (new ITU indicators), and a user plan written for a file
+    /// without those questions must keep working; but a mistake in what the user wrote (a
+    /// misspelt column in `internet_daily = "q_freq == 1"`, a `[levels]` row naming a column
+    /// the file lacks) must not pass for a question the survey did not ask.
+    #[must_use]
+    pub fn without_unavailable(
+        &self,
+        has_column: impl Fn(&str) -> bool,
+    ) -> (Plan, Vec<Unavailable>) {
+        let mut provided = Provided {
+            variables: &self.variables,
+            base_variables: &self.base_variables,
+            has_column: &has_column,
+            memo: BTreeMap::new(),
+            stack: Vec::new(),
+        };
+        let mut plan = self.clone();
+        let mut unavailable = Vec::new();
+        plan.indicators.retain(|ind| {
+            if !ind.from_base {
+                return true;
+            }
+            let mut lacks = Lacks::default();
+            for e in ind.expressions() {
+                provided.expression(e, false, &mut lacks);
+            }
+            let rows = match ind.level {
+                Level::Household => &self.household_rows,
+                Level::Individual => &self.individual_rows,
+            };
+            if let Some(rows) = rows {
+                let user = !self.base_levels.contains(&ind.level);
+                provided.expression(rows, user, &mut lacks);
+            }
+            let keep = lacks.names.is_empty() || lacks.user;
+            if !keep {
+                unavailable.push(Unavailable {
+                    key: format!("indicator.{}", ind.key),
+                    missing: lacks.names,
+                });
+            }
+            keep
+        });
+        let mut dropped_breakdowns = Vec::new();
+        plan.breakdowns.retain(|b| {
+            if !b.from_base {
+                return true;
+            }
+            let mut lacks = Lacks::default();
+            match &b.codes {
+                Codes::Conditions(codes) => {
+                    for (_, e) in codes {
+                        provided.expression(e, false, &mut lacks);
+                    }
+                }
+                Codes::Free { variable } => provided.name(variable, &mut lacks),
+            }
+            let keep = lacks.names.is_empty() || lacks.user;
+            if !keep {
+                dropped_breakdowns.push((b.key.clone(), lacks.names));
+            }
+            keep
+        });
+        let dropped = |key: &String| dropped_breakdowns.iter().any(|(k, _)| k == key);
+        for ind in &mut plan.indicators {
+            ind.breakdowns.retain(|k| !dropped(k));
+        }
+        plan.crosses.retain(|c| !c.iter().any(dropped));
+        unavailable.extend(
+            dropped_breakdowns
+                .into_iter()
+                .map(|(key, missing)| Unavailable {
+                    key: format!("breakdown.{key}"),
+                    missing,
+                }),
+        );
+        (plan, unavailable)
+    }
+}
+
+/// What an expression needs that nothing provides (see [`Plan::without_unavailable`]).
+#[derive(Debug, Clone, Default)]
+struct Lacks {
+    /// The names, in order of first use.
+    names: Vec<String>,
+    /// One of them is reached through a definition the user's TOML wrote: the expression
+    /// is the user's mistake to be told about, not a question the survey did not ask.
+    user: bool,
+}
+
+impl Lacks {
+    fn add(&mut self, other: &Lacks) {
+        for n in &other.names {
+            if !self.names.contains(n) {
+                self.names.push(n.clone());
+            }
+        }
+        self.user |= other.user;
+    }
+}
+
+/// Which names a file and a plan's variables provide (see [`Plan::without_unavailable`]).
+struct Provided<'a, F> {
+    variables: &'a BTreeMap<String, PlanExpr>,
+    /// The variables defined by the base plan alone (the others are the user's).
+    base_variables: &'a BTreeSet<String>,
+    has_column: &'a F,
+    /// Per variable already followed, what it lacks (nothing: provided).
+    memo: BTreeMap<&'a str, Lacks>,
+    /// The variables being followed.
+    stack: Vec<&'a str>,
+}
+
+impl<'a, F: Fn(&str) -> bool> Provided<'a, F> {
+    /// Adds to `out` what the expression lacks; `user`: the user's TOML wrote it.
+    fn expression(&mut self, e: &PlanExpr, user: bool, out: &mut Lacks) {
+        let mut lacks = Lacks::default();
+        for n in e.ast.names() {
+            self.name(n, &mut lacks);
+        }
+        lacks.user |= user && !lacks.names.is_empty();
+        out.add(&lacks);
+    }
+
+    /// Adds to `out` what a name lacks, followed through the variables.
+    fn name(&mut self, name: &str, out: &mut Lacks) {
+        let Some((name, e)) = self.variables.get_key_value(name) else {
+            if !(self.has_column)(name) && !out.names.iter().any(|m| m == name) {
+                out.names.push(name.to_owned());
+            }
+            return;
+        };
+        // A cycle, or a chain deeper than the compiler accepts, counts as provided here:
+        // the compiler refuses it with an error naming the key, which is clearer than
+        // leaving the indicator out.
+        if self.stack.contains(&name.as_str()) || self.stack.len() >= MAX_COMPILED_DEPTH {
+            return;
+        }
+        let lacks = match self.memo.get(name.as_str()) {
+            Some(lacks) => lacks.clone(),
+            None => {
+                self.stack.push(name.as_str());
+                let user = !self.base_variables.contains(name);
+                let mut lacks = Lacks::default();
+                self.expression(e, user, &mut lacks);
+                self.stack.pop();
+                self.memo.insert(name.as_str(), lacks.clone());
+                lacks
+            }
+        };
+        out.add(&lacks);
     }
 }

@@ -11,12 +11,16 @@
 //! [`Source`] that feeds it: [`CsvSource`] here; Parquet, Stata and SPSS later.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 
 use crate::design::Design;
 use crate::error::{DesignError, PlanError, ReadError, TableError, TabulateError};
-use crate::expr::{Expr, NotANumber, Resolved, Resolver, Values, is_missing_text};
+use crate::expr::{Expr, NotANumber, Resolved, Resolver, Values, is_missing_text, text_slots};
+use crate::pattern::{
+    FxMap, IdKey, Ids, Key, Memo, PACKED_SLOTS, TAG_MISSING, canonical_integer, push_text,
+    small_code,
+};
 use crate::plan::{Codes, Level, Plan, PlanExpr, StatKind};
 use crate::table::{Row, Table, TableBuilder, TableSpec};
 
@@ -28,6 +32,26 @@ pub trait Source {
     fn run(&mut self, visitor: &mut Visitor) -> Result<(), TabulateError>;
     /// The file's name, for errors.
     fn origin(&self) -> &str;
+    /// The value labels the file itself declares (Stata's, SPSS's), variable name →
+    /// (label, code) pairs as [`Plan::labels`]: [`crate::tabulate()`] adds them to the plan
+    /// so that `sex == "Female"` works without repeating them. None for CSV and Parquet.
+    fn value_labels(&self) -> BTreeMap<String, Vec<(String, f64)>> {
+        BTreeMap::new()
+    }
+}
+
+/// One field of a row as a typed format (Parquet, Stata, SPSS) hands it to
+/// [`Visitor::visit_fields`]: numbers stay numbers (never formatted to text and parsed
+/// back); the text of a number is made only when the plan compares it with a string, or
+/// for an error message.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Field<'a> {
+    /// A number (a NaN is taken as missing, as pandas and R write missing values so).
+    Number(f64),
+    /// A text, untrimmed (it is trimmed as a CSV field is, and parsed if a number is needed).
+    Text(&'a str),
+    /// A missing value (a null).
+    Missing,
 }
 
 impl<S: Source + ?Sized> Source for Box<S> {
@@ -39,6 +63,9 @@ impl<S: Source + ?Sized> Source for Box<S> {
     }
     fn origin(&self) -> &str {
         (**self).origin()
+    }
+    fn value_labels(&self) -> BTreeMap<String, Vec<(String, f64)>> {
+        (**self).value_labels()
     }
 }
 
@@ -160,17 +187,21 @@ pub struct Visitor {
     breakdowns: Vec<CompiledCodes>,
     breakdown_meta: Vec<BreakdownCodes>,
     checked_scopes: Vec<u32>,
+    /// The slots the plan's expressions read, and whether their text matters (compared
+    /// with a string, or a free code) or only their number and missingness.
+    pattern_slots: Vec<(usize, bool)>,
     builder: TableBuilder,
-    strata_ids: HashMap<String, u32>,
-    psu_ids: HashMap<String, u64>,
-    /// The file's stratum and PSU values, by internal id (for errors).
-    strata_names: Vec<String>,
-    psu_names: Vec<String>,
-    cell_index: HashMap<Box<[u32]>, u32>,
+    strata_ids: Ids,
+    psu_ids: Ids,
+    cell_index: FxMap<Box<[u32]>, u32>,
     cells: Vec<Box<[u32]>>,
+    memo: Memo,
     // Per-row buffers, reused.
     numbers: Vec<Result<f64, ()>>,
     texts: Vec<String>,
+    /// Per slot: holds a typed number whose text is not written yet (see [`Field`]).
+    unformatted: Vec<bool>,
+    key: Vec<u64>,
     digits: Vec<u32>,
     values: Vec<f64>,
     rep_weights: Vec<f64>,
@@ -394,6 +425,7 @@ impl Visitor {
         let columns = r.slots.into_inner();
         let n = columns.len();
         let n_digits = breakdowns.len() + 1;
+        let pattern_slots = pattern_slots(&scopes, &indicators, &breakdowns);
         Ok(Self {
             origin: origin.to_owned(),
             names: columns.iter().map(|c| header[*c].clone()).collect(),
@@ -408,15 +440,17 @@ impl Visitor {
             breakdowns,
             breakdown_meta,
             checked_scopes,
+            pattern_slots,
             builder: TableBuilder::new(spec),
-            strata_ids: HashMap::new(),
-            psu_ids: HashMap::new(),
-            strata_names: Vec::new(),
-            psu_names: Vec::new(),
-            cell_index: HashMap::new(),
+            strata_ids: Ids::default(),
+            psu_ids: Ids::default(),
+            cell_index: FxMap::default(),
             cells: Vec::new(),
+            memo: Memo::new(n_vars),
             numbers: vec![Ok(0.0); n],
             texts: vec![String::new(); n],
+            unformatted: vec![false; n],
+            key: Vec::new(),
             digits: vec![0; n_digits],
             values: vec![0.0; n_vars],
             rep_weights: vec![0.0; replicates.len()],
@@ -498,8 +532,220 @@ impl Visitor {
             self.texts[s].clear();
             self.texts[s].push_str(t);
             self.numbers[s] = parse_number(t);
+            self.unformatted[s] = false;
         }
         self.visit_parsed(line)
+    }
+
+    /// Takes one row of a typed format: `field(c)` is the file's column `c` (only the
+    /// columns of [`Visitor::columns`] are asked for); `line` names the row in errors.
+    /// Gives the same results as [`Visitor::visit`] with the fields' texts.
+    pub fn visit_fields<'f>(
+        &mut self,
+        line: u64,
+        field: impl Fn(usize) -> Field<'f>,
+    ) -> Result<(), TabulateError> {
+        let slots = self
+            .columns
+            .iter()
+            .zip(&mut self.numbers)
+            .zip(&mut self.unformatted)
+            .zip(&mut self.texts);
+        for (((&col, number), unformatted), text) in slots {
+            match field(col) {
+                Field::Number(x) if !x.is_nan() => {
+                    *number = Ok(x);
+                    *unformatted = true;
+                }
+                Field::Number(_) | Field::Missing => {
+                    text.clear();
+                    *number = Ok(f64::NAN);
+                    *unformatted = false;
+                }
+                Field::Text(t) => {
+                    let t = t.trim();
+                    text.clear();
+                    text.push_str(t);
+                    *number = parse_number(t);
+                    *unformatted = false;
+                }
+            }
+        }
+        self.visit_parsed(line)
+    }
+
+    /// Takes `rows` rows of a typed format at once, fast when every needed column holds
+    /// numbers: `numbers[s]` is the column of slot `s` (see [`Visitor::columns`]; NaN:
+    /// missing), None for a text column. A row the fast path cannot take in full — a
+    /// missing or bad design value, a value that is no small code, a pattern not yet
+    /// memoised, a text column, replicate weights — goes through
+    /// [`Visitor::visit_fields`] with `field(row, column)`: the results and errors are
+    /// those of one `visit_fields` call per row. Lines are `first_line`, `first_line + 1`, …
+    pub fn visit_numbers<'f>(
+        &mut self,
+        first_line: u64,
+        rows: usize,
+        numbers: &[Option<&[f64]>],
+        field: impl Fn(usize, usize) -> Field<'f>,
+    ) -> Result<(), TabulateError> {
+        let fast = numbers.len() == self.columns.len()
+            && numbers.iter().all(|c| c.is_some_and(|c| c.len() >= rows))
+            && self.replicates.is_empty()
+            && self.pattern_slots.len() <= PACKED_SLOTS;
+        for i in 0..rows {
+            let line = first_line + i as u64;
+            if !(fast && self.memo.enabled && self.fast_row(numbers, i, line)?) {
+                self.visit_fields(line, |c| field(i, c))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Row `i` of a batch of numbers, if its pattern is memoised and its design values are
+    /// present; false (and nothing counted) otherwise.
+    #[inline]
+    fn fast_row(
+        &mut self,
+        numbers: &[Option<&[f64]>],
+        i: usize,
+        line: u64,
+    ) -> Result<bool, TabulateError> {
+        let at = |s: usize| numbers[s].map_or(f64::NAN, |c| c[i]);
+        let weight = at(self.weight);
+        if !(weight >= 0.0 && weight.is_finite()) {
+            return Ok(false);
+        }
+        let mut key = [0_u64; PACKED_SLOTS / 4];
+        for (p, &(s, _)) in self.pattern_slots.iter().enumerate() {
+            let x = at(s);
+            let level = if x.is_nan() {
+                0
+            } else {
+                match small_code(x) {
+                    Some(l) => l,
+                    None => return Ok(false),
+                }
+            };
+            key[p / 4] |= level << (16 * (p % 4));
+        }
+        let Some((cell, values)) = self.memo.get(Key::Packed(key), &[]) else {
+            return Ok(false);
+        };
+        let design = |slot: Option<usize>| slot.map(at).filter(|x| x.is_nan());
+        if design(self.strata).is_some() || design(self.psu).is_some() || design(self.fpc).is_some()
+        {
+            return Ok(false);
+        }
+        let stratum = self.strata.map_or(0, |s| self.strata_ids.of_number(at(s)));
+        let psu = self
+            .psu
+            .map_or(self.rows, |s| u64::from(self.psu_ids.of_number(at(s))));
+        let result = self.builder.push(&Row {
+            stratum,
+            psu,
+            weight,
+            cell,
+            values,
+            fpc: self.fpc.map(at),
+            replicate_weights: &[],
+        });
+        self.rows += 1;
+        result.map_err(|e| self.table_error(line, e))?;
+        Ok(true)
+    }
+
+    /// Writes the text of the row's typed numbers (before the plan is evaluated on a new
+    /// pattern, whose string comparisons, free codes and messages need them).
+    fn format_numbers(&mut self) {
+        use std::fmt::Write as _;
+        for s in 0..self.texts.len() {
+            if self.unformatted[s] {
+                let t = &mut self.texts[s];
+                t.clear();
+                if let Ok(x) = self.numbers[s] {
+                    let _ = write!(t, "{x}");
+                }
+                self.unformatted[s] = false;
+            }
+        }
+    }
+
+    /// The row's pattern key (see [`crate::pattern`]): packed if every slot holds a small
+    /// code, else the general key in `self.key`; None if the row has a field that is
+    /// neither missing nor a number where only its number counts (its evaluation may
+    /// fail: it is evaluated, not memoised).
+    fn pattern_key(&mut self) -> Option<Key> {
+        if let Some(k) = self.packed_key() {
+            return Some(Key::Packed(k));
+        }
+        self.key.clear();
+        for &(s, text_matters) in &self.pattern_slots {
+            if self.unformatted[s] {
+                // The text of a number is a function of its bits.
+                self.key
+                    .push(self.numbers[s].map_or(TAG_MISSING, f64::to_bits));
+                continue;
+            }
+            let t = &self.texts[s];
+            if text_matters {
+                push_text(&mut self.key, t);
+            } else if is_missing_text(t) {
+                self.key.push(TAG_MISSING);
+            } else {
+                match self.numbers[s] {
+                    Ok(x) => self.key.push(x.to_bits()),
+                    Err(()) => return None,
+                }
+            }
+        }
+        Some(Key::General)
+    }
+
+    /// The packed key, if every pattern slot is missing or a small code (categorical
+    /// variables, the common case).
+    #[inline]
+    fn packed_key(&self) -> Option<[u64; PACKED_SLOTS / 4]> {
+        if self.pattern_slots.len() > PACKED_SLOTS {
+            return None;
+        }
+        let mut key = [0_u64; PACKED_SLOTS / 4];
+        for (i, &(s, text_matters)) in self.pattern_slots.iter().enumerate() {
+            let level = if self.unformatted[s] {
+                small_code(self.numbers[s].ok()?)?
+            } else {
+                let t = &self.texts[s];
+                if is_missing_text(t) {
+                    0
+                } else if text_matters && !canonical_integer(t) {
+                    return None;
+                } else {
+                    small_code(self.numbers[s].ok()?)?
+                }
+            };
+            key[i / 4] |= level << (16 * (i % 4));
+        }
+        Some(key)
+    }
+
+    /// A stratum or PSU id: by number for a typed number, else by text.
+    #[inline]
+    fn design_id(&mut self, line: u64, slot: usize, psu: bool) -> Result<u32, TabulateError> {
+        let what = if psu { "PSU" } else { "stratum" };
+        let ids = if psu {
+            &mut self.psu_ids
+        } else {
+            &mut self.strata_ids
+        };
+        if self.unformatted[slot]
+            && let Ok(x) = self.numbers[slot]
+        {
+            return Ok(ids.of_number(x));
+        }
+        let t = self.texts[slot].as_str();
+        if is_missing_text(t) {
+            return Err(self.error(line, Some(slot), format!("the {what} is missing")));
+        }
+        Ok(ids.of_text(t))
     }
 
     fn number(&self, line: u64, slot: usize, what: &str) -> Result<f64, TabulateError> {
@@ -516,14 +762,6 @@ impl Visitor {
         }
     }
 
-    fn id(&self, line: u64, slot: usize, what: &str) -> Result<&str, TabulateError> {
-        let t = self.texts[slot].as_str();
-        if is_missing_text(t) {
-            return Err(self.error(line, Some(slot), format!("the {what} is missing")));
-        }
-        Ok(t)
-    }
-
     fn visit_parsed(&mut self, line: u64) -> Result<(), TabulateError> {
         let weight = self.number(line, self.weight, "weight")?;
         if weight < 0.0 || !weight.is_finite() {
@@ -535,35 +773,19 @@ impl Visitor {
         }
         let stratum = match self.strata {
             None => 0,
-            Some(s) => {
-                let t = self.id(line, s, "stratum")?;
-                match self.strata_ids.get(t) {
-                    Some(&i) => i,
-                    None => {
-                        let i = u32::try_from(self.strata_ids.len()).expect("< 2^32 strata");
-                        let t = t.to_owned();
-                        self.strata_names.push(t.clone());
-                        self.strata_ids.insert(t, i);
-                        i
-                    }
-                }
-            }
+            Some(s) => match self.strata_ids.repeat(self.numbers[s], self.unformatted[s]) {
+                Some(id) => id,
+                None => self.design_id(line, s, false)?,
+            },
         };
         let psu = match self.psu {
             None => self.rows,
-            Some(s) => {
-                let t = self.id(line, s, "PSU")?;
-                match self.psu_ids.get(t) {
-                    Some(&i) => i,
-                    None => {
-                        let i = self.psu_ids.len() as u64;
-                        let t = t.to_owned();
-                        self.psu_names.push(t.clone());
-                        self.psu_ids.insert(t, i);
-                        i
-                    }
-                }
-            }
+            Some(s) => u64::from(
+                match self.psu_ids.repeat(self.numbers[s], self.unformatted[s]) {
+                    Some(id) => id,
+                    None => self.design_id(line, s, true)?,
+                },
+            ),
         };
         let fpc = match self.fpc {
             None => None,
@@ -572,7 +794,45 @@ impl Visitor {
         for (i, &s) in self.replicates.iter().enumerate() {
             self.rep_weights[i] = self.number(line, s, "replicate weight")?;
         }
+        let memoise = if self.memo.enabled {
+            self.pattern_key()
+        } else {
+            None
+        };
+        let known = memoise.and_then(|k| self.memo.get(k, &self.key));
+        let result = if let Some((cell, values)) = known {
+            self.builder.push(&Row {
+                stratum,
+                psu,
+                weight,
+                cell,
+                values,
+                fpc,
+                replicate_weights: &self.rep_weights,
+            })
+        } else {
+            self.format_numbers();
+            let cell = self.evaluate(line)?;
+            if let Some(k) = memoise {
+                self.memo.insert(k, &self.key, cell, &self.values);
+            }
+            self.builder.push(&Row {
+                stratum,
+                psu,
+                weight,
+                cell,
+                values: &self.values,
+                fpc,
+                replicate_weights: &self.rep_weights,
+            })
+        };
+        self.rows += 1;
+        result.map_err(|e| self.table_error(line, e))
+    }
 
+    /// Evaluates the plan on the current row: the analysis values into `self.values`, the
+    /// finest cell returned.
+    fn evaluate(&mut self, line: u64) -> Result<u32, TabulateError> {
         let row = RowValues {
             numbers: &self.numbers,
             texts: &self.texts,
@@ -699,7 +959,12 @@ impl Visitor {
                 v += 1;
             }
         }
-        let cell = match self.cell_index.get(&self.digits[..]) {
+        Ok(self.cell_of_digits())
+    }
+
+    /// The cell id of `self.digits`, assigning the next one if new.
+    fn cell_of_digits(&mut self) -> u32 {
+        match self.cell_index.get(&self.digits[..]) {
             Some(&c) => c,
             None => {
                 let c = u32::try_from(self.cells.len()).expect("< 2^32 cells");
@@ -708,18 +973,7 @@ impl Visitor {
                 self.cell_index.insert(key, c);
                 c
             }
-        };
-        let result = self.builder.push(&Row {
-            stratum,
-            psu,
-            weight,
-            cell,
-            values: &self.values,
-            fpc,
-            replicate_weights: &self.rep_weights,
-        });
-        self.rows += 1;
-        result.map_err(|e| self.table_error(line, e))
+        }
     }
 
     fn table_error(&self, line: u64, e: TableError) -> TabulateError {
@@ -736,7 +990,7 @@ impl Visitor {
                 self.fpc,
                 format!(
                     "stratum {}: finite population correction {message}",
-                    stratum_name(&self.strata_names, stratum)
+                    stratum_name(&self.strata_names(), stratum)
                 ),
             ),
             TableError::NotNested { psu, first, second } => self.error(
@@ -744,15 +998,131 @@ impl Visitor {
                 self.psu,
                 format!(
                     "PSU \"{}\" appears in strata {} and {}: PSUs are not nested in strata (set `nest = true` if PSU ids restart in each stratum)",
-                    self.psu_names
-                        .get(psu as usize)
-                        .map_or_else(|| psu.to_string(), Clone::clone),
-                    stratum_name(&self.strata_names, first),
-                    stratum_name(&self.strata_names, second)
+                    self.psu_ids
+                        .name(u64::from(psu))
+                        .unwrap_or_else(|| psu.to_string()),
+                    stratum_name(&self.strata_names(), first),
+                    stratum_name(&self.strata_names(), second)
                 ),
             ),
             other => self.error(line, None, other.to_string()),
         }
+    }
+
+    /// The file's stratum values, by internal id.
+    fn strata_names(&self) -> Vec<String> {
+        self.strata_ids.keys().iter().map(IdKey::name).collect()
+    }
+
+    /// Whether [`Visitor::fork`] and [`Visitor::absorb`] may split the rows: only for
+    /// linearised designs without FPC whose PSUs are nested in strata (or unstratified).
+    /// Elsewhere an error found only when merging (an FPC varying across the halves, a
+    /// PSU in two strata) could not name its line, and replicate sums would need their
+    /// rank bases merged; such designs are read on one thread.
+    #[must_use]
+    pub fn can_fork(&self) -> bool {
+        self.replicates.is_empty()
+            && self.fpc.is_none()
+            && (self.builder.spec().nest || self.strata.is_none())
+    }
+
+    /// A visitor with the same compiled plan and no rows, to take another part of the
+    /// file on another thread; [`Visitor::absorb`] merges it back.
+    #[must_use]
+    pub fn fork(&self) -> Self {
+        Self {
+            origin: self.origin.clone(),
+            columns: self.columns.clone(),
+            names: self.names.clone(),
+            weight: self.weight,
+            strata: self.strata,
+            psu: self.psu,
+            fpc: self.fpc,
+            replicates: self.replicates.clone(),
+            scopes: self.scopes.clone(),
+            indicators: self.indicators.clone(),
+            breakdowns: self.breakdowns.clone(),
+            breakdown_meta: self.breakdown_meta.clone(),
+            checked_scopes: self.checked_scopes.clone(),
+            pattern_slots: self.pattern_slots.clone(),
+            builder: TableBuilder::new(self.builder.spec().clone()),
+            strata_ids: Ids::default(),
+            psu_ids: Ids::default(),
+            cell_index: FxMap::default(),
+            cells: Vec::new(),
+            memo: self.memo.empty_like(),
+            numbers: self.numbers.clone(),
+            texts: self.texts.clone(),
+            unformatted: self.unformatted.clone(),
+            key: Vec::new(),
+            digits: self.digits.clone(),
+            values: self.values.clone(),
+            rep_weights: self.rep_weights.clone(),
+            rows: 0,
+            indicator_vars: self.indicator_vars.clone(),
+        }
+    }
+
+    /// Appends the rows of a [`Visitor::fork`] that took the rows *after* this visitor's:
+    /// its strata, PSUs, free codes and cells are renamed to this visitor's ids (new ones
+    /// in their order of first appearance, so that the result equals one visitor reading
+    /// both parts in order: ids, cells and table entries alike; a sum over a PSU × cell
+    /// split between the parts is added in another order, which may differ in the last
+    /// bit).
+    pub fn absorb(&mut self, other: Self) -> Result<(), TabulateError> {
+        let strata: Vec<u32> = other
+            .strata_ids
+            .keys()
+            .iter()
+            .map(|k| self.strata_ids.of_key(k))
+            .collect();
+        let psus: Vec<u64> = other
+            .psu_ids
+            .keys()
+            .iter()
+            .map(|k| u64::from(self.psu_ids.of_key(k)))
+            .collect();
+        // Without a PSU column each row is its own PSU, numbered by row.
+        let row_offset = self.rows;
+        let has_psu = self.psu.is_some();
+        let psu_of = |p: u64| match has_psu {
+            true => psus[usize::try_from(p).expect("an id")],
+            false => p + row_offset,
+        };
+        let mut codes: Vec<Vec<u32>> = Vec::with_capacity(self.breakdowns.len());
+        for (b, bd) in self.breakdowns.iter_mut().enumerate() {
+            codes.push(match bd {
+                CompiledCodes::Conditions(_) => Vec::new(),
+                CompiledCodes::Free { index, .. } => other.breakdown_meta[b]
+                    .codes
+                    .iter()
+                    .map(|c| match index.get(c.as_str()) {
+                        Some(&i) => i,
+                        None => {
+                            let i = u32::try_from(index.len()).expect("< 2^32 codes");
+                            index.insert(c.clone(), i);
+                            self.breakdown_meta[b].codes.push(c.clone());
+                            i
+                        }
+                    })
+                    .collect(),
+            });
+        }
+        let mut cells = Vec::with_capacity(other.cells.len());
+        for digits in &other.cells {
+            for (b, d) in digits.iter().enumerate() {
+                self.digits[b] = match codes.get(b) {
+                    Some(map) if !map.is_empty() && *d != NO_CODE => map[*d as usize],
+                    _ => *d,
+                };
+            }
+            cells.push(self.cell_of_digits());
+        }
+        self.builder
+            .absorb(other.builder, &strata, psu_of, &cells)
+            .map_err(|e| self.table_error(0, e))?;
+        self.rows += other.rows;
+        Ok(())
     }
 
     /// Rows taken so far.
@@ -763,8 +1133,8 @@ impl Visitor {
 
     /// Ends the pass.
     pub fn finish(self) -> Result<Sufficient, TabulateError> {
+        let strata_names = self.strata_names();
         let indicator_vars = self.indicator_vars;
-        let strata_names = self.strata_names;
         let table = self.builder.finish().map_err(|e| {
             let (column, message) = match e {
                 TableError::Fpc { stratum, message } => (
@@ -791,6 +1161,46 @@ impl Visitor {
             indicator_vars,
         })
     }
+}
+
+/// The slots the plan reads (the pattern of [`crate::pattern`]), each with whether its
+/// text matters: compared with a string, or a free code.
+fn pattern_slots(
+    scopes: &[(Option<Expr>, Option<Expr>)],
+    indicators: &[CompiledIndicator],
+    breakdowns: &[CompiledCodes],
+) -> Vec<(usize, bool)> {
+    let mut exprs: Vec<&Expr> = scopes
+        .iter()
+        .flat_map(|(level, scope)| level.iter().chain(scope))
+        .collect();
+    let mut plain = Vec::new();
+    let mut textual = Vec::new();
+    for ind in indicators {
+        for v in &ind.values {
+            match v {
+                ValueOf::Condition(e) => exprs.push(e),
+                ValueOf::Number(s) => plain.push(*s),
+            }
+        }
+    }
+    for b in breakdowns {
+        match b {
+            CompiledCodes::Conditions(es) => exprs.extend(es),
+            CompiledCodes::Free { slot, .. } => textual.push(*slot),
+        }
+    }
+    for e in exprs {
+        plain.extend(e.slots());
+        textual.extend(text_slots(e));
+    }
+    plain.extend(&textual);
+    plain.sort_unstable();
+    plain.dedup();
+    plain
+        .into_iter()
+        .map(|s| (s, textual.contains(&s)))
+        .collect()
 }
 
 /// A stratum as the file writes it (`"7"`), from its internal id; the internal id if the
@@ -830,6 +1240,26 @@ fn eval_error(
         message,
     }
     .into()
+}
+
+/// Refuses a header that names a column twice (`line`: where the header is, 0 if the
+/// format has no header line).
+pub(crate) fn check_header(origin: &str, header: &[String], line: u64) -> Result<(), ReadError> {
+    for (i, name) in header.iter().enumerate() {
+        if header[..i].contains(name) {
+            return Err(ReadError {
+                origin: origin.to_owned(),
+                line,
+                column: Some(name.clone()),
+                message: format!(
+                    "the header names column \"{name}\" twice (columns {} and {}): column names must be unique",
+                    header[..i].iter().position(|h| h == name).unwrap_or(0) + 1,
+                    i + 1
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// CSV (comma-separated, a header row, RFC 4180 quoting) read in one streaming pass.
@@ -881,30 +1311,15 @@ impl<R: io::Read> Source for CsvSource<R> {
             Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
             Err(e) => return Err(self.csv_error(&e)),
         };
-        let error = |column: Option<String>, message: String| ReadError {
-            origin: self.origin.clone(),
-            line: 1,
-            column,
-            message,
-        };
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-            return Err(error(
-                None,
-                "the file is empty: expected a header row and data rows".to_owned(),
-            ));
+            return Err(ReadError {
+                origin: self.origin.clone(),
+                line: 1,
+                column: None,
+                message: "the file is empty: expected a header row and data rows".to_owned(),
+            });
         }
-        for (i, name) in header.iter().enumerate() {
-            if header[..i].contains(name) {
-                return Err(error(
-                    Some(name.clone()),
-                    format!(
-                        "the header names column \"{name}\" twice (columns {} and {}): column names must be unique",
-                        header[..i].iter().position(|h| h == name).unwrap_or(0) + 1,
-                        i + 1
-                    ),
-                ));
-            }
-        }
+        check_header(&self.origin, &header, 1)?;
         Ok(header)
     }
 

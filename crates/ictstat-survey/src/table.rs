@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use crate::design::{LonelyPsu, ReplicateVariance, VarianceSpec};
 use crate::error::TableError;
+use crate::pattern::FxMap;
 
 /// What the table holds and how it computes variances.
 #[derive(Debug, Clone, PartialEq)]
@@ -207,13 +208,17 @@ pub struct TableBuilder {
     spec: TableSpec,
     n_reps: usize,
     stride: usize,
-    psu_index: HashMap<(u32, u64), u32>,
+    psu_index: FxMap<(u32, u64), u32>,
     psu_keys: Vec<(u32, u64)>,
     psu_home: HashMap<u64, u32>,
-    entry_index: HashMap<(u32, u32), u32>,
+    entry_index: FxMap<(u32, u32), u32>,
     entries: Vec<Entry>,
     sums: Vec<f64>,
-    last: Option<((u32, u64, u32), u32)>,
+    /// The last row's (stratum, PSU) and its PSU index: rows usually come sorted by PSU.
+    current: Option<(u32, u64, u32)>,
+    /// For the current PSU: its entry by cell (`u32::MAX`: none yet), and the cells set.
+    current_cells: Vec<u32>,
+    touched: Vec<u32>,
     fpc: HashMap<u32, f64>,
     fpc_missing: Option<u32>,
     replicates: Vec<CellReplicates>,
@@ -230,13 +235,15 @@ impl TableBuilder {
             spec,
             n_reps,
             stride,
-            psu_index: HashMap::new(),
+            psu_index: FxMap::default(),
             psu_keys: Vec::new(),
             psu_home: HashMap::new(),
-            entry_index: HashMap::new(),
+            entry_index: FxMap::default(),
             entries: Vec::new(),
             sums: Vec::new(),
-            last: None,
+            current: None,
+            current_cells: Vec::new(),
+            touched: Vec::new(),
             fpc: HashMap::new(),
             fpc_missing: None,
             replicates: Vec::new(),
@@ -350,11 +357,16 @@ impl TableBuilder {
         Ok(())
     }
 
+    #[inline]
     fn entry_for(&mut self, row: &Row<'_>) -> Result<u32, TableError> {
         // The FPC is checked on every row, before the cache shortcut below: a row that
         // repeats the last entry's key must not skip it.
-        match (row.fpc, self.fpc.get(&row.stratum)) {
-            (Some(v), Some(&seen)) if v.to_bits() != seen.to_bits() => {
+        let Some(v) = row.fpc else {
+            self.fpc_missing.get_or_insert(row.stratum);
+            return self.entry_of_row(row);
+        };
+        match self.fpc.get(&row.stratum) {
+            Some(&seen) if v.to_bits() != seen.to_bits() => {
                 return Err(TableError::Fpc {
                     stratum: row.stratum,
                     message: format!(
@@ -362,7 +374,7 @@ impl TableBuilder {
                     ),
                 });
             }
-            (Some(v), None) => {
+            None => {
                 if !(v.is_finite() && v >= 0.0) {
                     return Err(TableError::Fpc {
                         stratum: row.stratum,
@@ -371,53 +383,159 @@ impl TableBuilder {
                 }
                 self.fpc.insert(row.stratum, v);
             }
-            (None, _) => {
-                self.fpc_missing.get_or_insert(row.stratum);
-            }
-            _ => {}
+            Some(_) => {}
         }
-        let key = (row.stratum, row.psu, row.cell);
-        if let Some((k, e)) = self.last
-            && k == key
-        {
-            return Ok(e);
-        }
-        let psu = match self.psu_index.get(&(row.stratum, row.psu)) {
-            Some(&i) => i,
-            None => {
-                if !self.spec.nest {
-                    if let Some(&home) = self.psu_home.get(&row.psu) {
-                        return Err(TableError::NotNested {
-                            psu: u32::try_from(row.psu).unwrap_or(u32::MAX),
-                            first: home,
-                            second: row.stratum,
-                        });
-                    }
-                    self.psu_home.insert(row.psu, row.stratum);
+        self.entry_of_row(row)
+    }
+
+    /// The entry of a row's (PSU, cell): the current PSU's cells first.
+    #[inline]
+    fn entry_of_row(&mut self, row: &Row<'_>) -> Result<u32, TableError> {
+        let psu = match self.current {
+            Some((stratum, psu, i)) if stratum == row.stratum && psu == row.psu => i,
+            _ => {
+                for c in self.touched.drain(..) {
+                    self.current_cells[c as usize] = u32::MAX;
                 }
-                let i = u32::try_from(self.psu_keys.len()).expect("fewer than 2^32 PSUs");
-                self.psu_index.insert((row.stratum, row.psu), i);
-                self.psu_keys.push((row.stratum, row.psu));
+                let i = self.psu_of(row.stratum, row.psu)?;
+                self.current = Some((row.stratum, row.psu, i));
                 i
             }
         };
-        let entry = match self.entry_index.get(&(psu, row.cell)) {
-            Some(&e) => e,
-            None => {
-                let e = u32::try_from(self.entries.len()).expect("fewer than 2^32 entries");
-                self.entry_index.insert((psu, row.cell), e);
-                self.entries.push(Entry {
-                    psu,
-                    cell: row.cell,
-                    n: 0,
-                    n_pos: 0,
-                });
-                self.sums.resize(self.sums.len() + self.stride, 0.0);
-                e
-            }
-        };
-        self.last = Some((key, entry));
+        let cell = row.cell as usize;
+        if cell >= self.current_cells.len() {
+            self.current_cells.resize(cell + 1, u32::MAX);
+        }
+        let known = self.current_cells[cell];
+        if known != u32::MAX {
+            return Ok(known);
+        }
+        let entry = self.entry_of(psu, row.cell);
+        self.current_cells[cell] = entry;
+        self.touched.push(row.cell);
         Ok(entry)
+    }
+
+    /// The index of a PSU, assigning the next one if new (and checking the nesting).
+    fn psu_of(&mut self, stratum: u32, psu: u64) -> Result<u32, TableError> {
+        if let Some(&i) = self.psu_index.get(&(stratum, psu)) {
+            return Ok(i);
+        }
+        if !self.spec.nest {
+            if let Some(&home) = self.psu_home.get(&psu) {
+                return Err(TableError::NotNested {
+                    psu: u32::try_from(psu).unwrap_or(u32::MAX),
+                    first: home,
+                    second: stratum,
+                });
+            }
+            self.psu_home.insert(psu, stratum);
+        }
+        let i = u32::try_from(self.psu_keys.len()).expect("fewer than 2^32 PSUs");
+        self.psu_index.insert((stratum, psu), i);
+        self.psu_keys.push((stratum, psu));
+        Ok(i)
+    }
+
+    /// The entry of a (PSU index, cell), assigning the next one if new.
+    fn entry_of(&mut self, psu: u32, cell: u32) -> u32 {
+        if let Some(&e) = self.entry_index.get(&(psu, cell)) {
+            return e;
+        }
+        let e = u32::try_from(self.entries.len()).expect("fewer than 2^32 entries");
+        self.entry_index.insert((psu, cell), e);
+        self.entries.push(Entry {
+            psu,
+            cell,
+            n: 0,
+            n_pos: 0,
+        });
+        self.sums.resize(self.sums.len() + self.stride, 0.0);
+        e
+    }
+
+    /// What the table holds.
+    #[must_use]
+    pub fn spec(&self) -> &TableSpec {
+        &self.spec
+    }
+
+    /// Adds the rows of another builder of the same spec that took later rows of the same
+    /// file, its ids renamed: `strata[s]` for its stratum `s`, `psu(p)` for its PSU `p`,
+    /// `cells[c]` for its cell `c`. New PSUs and entries are appended in the other's order
+    /// (so the table equals one builder fed both parts in order, but for the order of
+    /// additions within an entry split between them). Replicate sums are added and rank
+    /// bases merged (the rank is that of the union of rows; the visitor still reads
+    /// replicate designs on one thread, see `Visitor::can_fork`).
+    pub(crate) fn absorb(
+        &mut self,
+        other: Self,
+        strata: &[u32],
+        psu: impl Fn(u64) -> u64,
+        cells: &[u32],
+    ) -> Result<(), TableError> {
+        self.current = None;
+        for c in self.touched.drain(..) {
+            self.current_cells[c as usize] = u32::MAX;
+        }
+        let psus: Vec<u32> = other
+            .psu_keys
+            .iter()
+            .map(|&(s, p)| self.psu_of(strata[s as usize], psu(p)))
+            .collect::<Result<_, _>>()?;
+        for (k, e) in other.entries.iter().enumerate() {
+            let mine = self.entry_of(psus[e.psu as usize], cells[e.cell as usize]) as usize;
+            let m = &mut self.entries[mine];
+            m.n += e.n;
+            m.n_pos += e.n_pos;
+            let theirs = &other.sums[k * self.stride..(k + 1) * self.stride];
+            for (a, b) in self.sums[mine * self.stride..(mine + 1) * self.stride]
+                .iter_mut()
+                .zip(theirs)
+            {
+                *a += b;
+            }
+        }
+        for (s, v) in other.fpc {
+            let s = strata[s as usize];
+            match self.fpc.get(&s) {
+                Some(seen) if seen.to_bits() != v.to_bits() => {
+                    return Err(TableError::Fpc {
+                        stratum: s,
+                        message: format!(
+                            "varies within the stratum ({seen} and {v}): it must be constant"
+                        ),
+                    });
+                }
+                _ => {
+                    self.fpc.insert(s, v);
+                }
+            }
+        }
+        if self.fpc_missing.is_none() {
+            self.fpc_missing = other.fpc_missing.map(|s| strata[s as usize]);
+        }
+        for (c, theirs) in other.replicates.into_iter().enumerate() {
+            if theirs.sums.is_empty() {
+                continue;
+            }
+            let cell = cells[c] as usize;
+            if self.replicates.len() <= cell {
+                self.replicates
+                    .resize_with(cell + 1, CellReplicates::default);
+            }
+            let mine = &mut self.replicates[cell];
+            if mine.sums.is_empty() {
+                mine.sums = theirs.sums;
+            } else {
+                for (a, b) in mine.sums.iter_mut().zip(&theirs.sums) {
+                    *a += b;
+                }
+            }
+            mine.basis.merge(&theirs.basis);
+        }
+        self.rows += other.rows;
+        Ok(())
     }
 
     /// The table, with the strata's PSU counts and finite population corrections resolved

@@ -21,7 +21,7 @@ use crate::design::Design;
 use crate::error::{EstimateError, TabulateError};
 use crate::estimate::{Domain, Statistic};
 use crate::flags::Quality;
-use crate::plan::{Plan, StatKind};
+use crate::plan::{Indicator, Plan, StatKind, Unavailable};
 use crate::read::{NO_CODE, Source, Sufficient, Visitor};
 
 /// The code of a dimension not broken down (SDMX "total").
@@ -80,6 +80,9 @@ pub struct Tabulation {
     pub n_cells: u32,
     /// Size of the sufficient-statistics table (PSU × cell entries).
     pub n_entries: usize,
+    /// What the base plan offers that the file cannot give (left out, see
+    /// [`Plan::without_unavailable`]).
+    pub unavailable: Vec<Unavailable>,
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -102,6 +105,21 @@ pub fn tabulate(
     }
     let header = source.header()?;
     let origin = source.origin().to_owned();
+    let mut labelled = plan.clone();
+    labelled.add_file_labels(source.value_labels());
+    let (plan, unavailable) = labelled.without_unavailable(|n| header.iter().any(|h| h == n));
+    let plan = &plan;
+    if plan.indicators.is_empty() {
+        let missing: Vec<String> = unavailable.iter().map(ToString::to_string).collect();
+        return Err(crate::error::PlanError::Toml {
+            origin: plan.origin.clone(),
+            message: format!(
+                "{origin} gives none of the plan's indicators: {}",
+                missing.join("; ")
+            ),
+        }
+        .into());
+    }
     let mut visitor = Visitor::new(design, plan, &header, &origin)?;
     source.run(&mut visitor)?;
     if visitor.n_rows() == 0 {
@@ -114,7 +132,9 @@ pub fn tabulate(
         .into());
     }
     let suff = visitor.finish()?;
-    estimate_all(plan, &suff)
+    let mut tabulation = estimate_all(plan, &suff)?;
+    tabulation.unavailable = unavailable;
+    Ok(tabulation)
 }
 
 /// Estimates every indicator of the plan from a finished pass.
@@ -127,124 +147,34 @@ pub fn estimate_all(plan: &Plan, suff: &Sufficient) -> Result<Tabulation, Tabula
             .position(|b| b.key == key)
             .expect("plan breakdowns were compiled")
     };
-    let mut rows = Vec::new();
-    for (ind, (scope, vars)) in plan.indicators.iter().zip(&suff.indicator_vars) {
-        let statistic = match ind.statistic {
-            StatKind::Proportion => Statistic::Proportion(vars[0]),
-            StatKind::Mean => Statistic::Mean(vars[0]),
-            StatKind::Total => Statistic::Total(vars[0]),
-            StatKind::Ratio => Statistic::Ratio {
-                numerator: vars[0],
-                denominator: vars[1],
-            },
-        };
-        let method = if ind.statistic == StatKind::Proportion {
-            plan.ci.proportion
-        } else {
-            plan.ci.other
-        };
-        let own: Vec<usize> = ind.breakdowns.iter().map(|k| bindex(k)).collect();
-        let mut base: BTreeMap<String, String> = BTreeMap::new();
-        for &b in &own {
-            base.insert(suff.breakdowns[b].dimension.clone(), TOTAL.to_owned());
-        }
-        if let Some(c) = &ind.composite {
-            base.insert("COMPOSITE_BREAKDOWN".to_owned(), c.clone());
-        }
-        // The groups: total, each one-way breakdown, each cross.
-        let mut groups: Vec<Vec<usize>> = vec![Vec::new()];
-        groups.extend(own.iter().map(|b| vec![*b]));
-        for cross in plan.crosses_of(ind) {
-            groups.push(cross.iter().map(|k| bindex(k)).collect());
-        }
-        let bit = 1_u32 << scope;
-        for group in groups {
-            // Every combination of the group's codes.
-            let sizes: Vec<usize> = group
-                .iter()
-                .map(|b| suff.breakdowns[*b].codes.len())
+    // The indicators are independent: on several cores, contiguous runs of them are
+    // estimated on their own threads and the rows concatenated in plan order (the first
+    // error in plan order wins, as on one thread).
+    let work: Vec<_> = plan.indicators.iter().zip(&suff.indicator_vars).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, work.len().max(1));
+    let per = work.len().div_ceil(threads).max(1);
+    let one = |(ind, (scope, vars)): &(&Indicator, &(usize, Vec<usize>))| {
+        estimate_indicator(plan, suff, ind, *scope, vars, n_cells, &bindex)
+    };
+    let parts: Vec<Result<Vec<Vec<Output>>, TabulateError>> = if threads == 1 {
+        vec![work.iter().map(one).collect()]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = work
+                .chunks(per)
+                .map(|chunk| s.spawn(move || chunk.iter().map(one).collect()))
                 .collect();
-            if sizes.contains(&0) {
-                continue;
-            }
-            let mut combo = vec![0_usize; group.len()];
-            loop {
-                let domain = Domain::from_predicate(n_cells, |c| {
-                    let d = &suff.cells[c as usize];
-                    d[d.len() - 1] & bit != 0
-                        && group
-                            .iter()
-                            .zip(&combo)
-                            .all(|(b, code)| d[*b] != NO_CODE && d[*b] as usize == *code)
-                });
-                let mut breakdown = base.clone();
-                let mut label = Vec::new();
-                for (b, code) in group.iter().zip(&combo) {
-                    let bd = &suff.breakdowns[*b];
-                    breakdown.insert(bd.dimension.clone(), bd.codes[*code].clone());
-                    label.push(format!("{}={}", bd.dimension, bd.codes[*code]));
-                }
-                let e = table
-                    .estimate_with_ci(statistic, &domain, method, plan.ci.level)
-                    .map_err(|source| {
-                        let breakdown = if label.is_empty() {
-                            TOTAL.to_owned()
-                        } else {
-                            label.join("&")
-                        };
-                        match source {
-                            // Name the stratum as the file writes it, not its internal id.
-                            EstimateError::LonelyPsu { stratum } => TabulateError::LonelyPsu {
-                                indicator: ind.key.clone(),
-                                breakdown,
-                                stratum: crate::read::stratum_name(&suff.strata_names, stratum),
-                            },
-                            source => TabulateError::Estimate {
-                                indicator: ind.key.clone(),
-                                breakdown,
-                                source,
-                            },
-                        }
-                    })?;
-                let quality = plan.quality.judge(&e);
-                let shown = quality != Quality::Suppressed;
-                let keep = |x: f64| if shown { finite(x) } else { None };
-                rows.push(Output {
-                    indicator: ind.series.clone(),
-                    plan_key: ind.key.clone(),
-                    breakdown,
-                    statistic: ind.statistic.name(),
-                    value: keep(e.value),
-                    se: keep(e.se),
-                    cv: keep(e.cv),
-                    df: e.df,
-                    deff: keep(e.deff),
-                    ci_lower: e.ci.and_then(|c| keep(c.lower)),
-                    ci_upper: e.ci.and_then(|c| keep(c.upper)),
-                    ci_method: e.ci.map_or(method, |c| c.method).name(),
-                    n: e.n,
-                    weighted_size: e.weighted_size,
-                    quality,
-                    obs_status: quality.obs_status(),
-                });
-                // Next combination.
-                let mut i = 0;
-                loop {
-                    if i == combo.len() {
-                        break;
-                    }
-                    combo[i] += 1;
-                    if combo[i] < sizes[i] {
-                        break;
-                    }
-                    combo[i] = 0;
-                    i += 1;
-                }
-                if i == combo.len() {
-                    break;
-                }
-            }
-        }
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let mut rows = Vec::new();
+    for part in parts {
+        rows.extend(part?.into_iter().flatten());
     }
     Ok(Tabulation {
         rows,
@@ -253,7 +183,139 @@ pub fn estimate_all(plan: &Plan, suff: &Sufficient) -> Result<Tabulation, Tabula
         n_strata: table.n_strata(),
         n_cells: table.n_cells(),
         n_entries: table.n_entries(),
+        unavailable: Vec::new(),
     })
+}
+
+/// The rows of one indicator: its total, each one-way breakdown and each cross.
+fn estimate_indicator(
+    plan: &Plan,
+    suff: &Sufficient,
+    ind: &Indicator,
+    scope: usize,
+    vars: &[usize],
+    n_cells: u32,
+    bindex: &(impl Fn(&str) -> usize + Sync),
+) -> Result<Vec<Output>, TabulateError> {
+    let table = &suff.table;
+    let mut rows = Vec::new();
+    let statistic = match ind.statistic {
+        StatKind::Proportion => Statistic::Proportion(vars[0]),
+        StatKind::Mean => Statistic::Mean(vars[0]),
+        StatKind::Total => Statistic::Total(vars[0]),
+        StatKind::Ratio => Statistic::Ratio {
+            numerator: vars[0],
+            denominator: vars[1],
+        },
+    };
+    let method = if ind.statistic == StatKind::Proportion {
+        plan.ci.proportion
+    } else {
+        plan.ci.other
+    };
+    let own: Vec<usize> = ind.breakdowns.iter().map(|k| bindex(k)).collect();
+    let mut base: BTreeMap<String, String> = BTreeMap::new();
+    for &b in &own {
+        base.insert(suff.breakdowns[b].dimension.clone(), TOTAL.to_owned());
+    }
+    if let Some(c) = &ind.composite {
+        base.insert("COMPOSITE_BREAKDOWN".to_owned(), c.clone());
+    }
+    // The groups: total, each one-way breakdown, each cross.
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new()];
+    groups.extend(own.iter().map(|b| vec![*b]));
+    for cross in plan.crosses_of(ind) {
+        groups.push(cross.iter().map(|k| bindex(k)).collect());
+    }
+    let bit = 1_u32 << scope;
+    for group in groups {
+        // Every combination of the group's codes.
+        let sizes: Vec<usize> = group
+            .iter()
+            .map(|b| suff.breakdowns[*b].codes.len())
+            .collect();
+        if sizes.contains(&0) {
+            continue;
+        }
+        let mut combo = vec![0_usize; group.len()];
+        loop {
+            let domain = Domain::from_predicate(n_cells, |c| {
+                let d = &suff.cells[c as usize];
+                d[d.len() - 1] & bit != 0
+                    && group
+                        .iter()
+                        .zip(&combo)
+                        .all(|(b, code)| d[*b] != NO_CODE && d[*b] as usize == *code)
+            });
+            let mut breakdown = base.clone();
+            let mut label = Vec::new();
+            for (b, code) in group.iter().zip(&combo) {
+                let bd = &suff.breakdowns[*b];
+                breakdown.insert(bd.dimension.clone(), bd.codes[*code].clone());
+                label.push(format!("{}={}", bd.dimension, bd.codes[*code]));
+            }
+            let e = table
+                .estimate_with_ci(statistic, &domain, method, plan.ci.level)
+                .map_err(|source| {
+                    let breakdown = if label.is_empty() {
+                        TOTAL.to_owned()
+                    } else {
+                        label.join("&")
+                    };
+                    match source {
+                        // Name the stratum as the file writes it, not its internal id.
+                        EstimateError::LonelyPsu { stratum } => TabulateError::LonelyPsu {
+                            indicator: ind.key.clone(),
+                            breakdown,
+                            stratum: crate::read::stratum_name(&suff.strata_names, stratum),
+                        },
+                        source => TabulateError::Estimate {
+                            indicator: ind.key.clone(),
+                            breakdown,
+                            source,
+                        },
+                    }
+                })?;
+            let quality = plan.quality.judge(&e);
+            let shown = quality != Quality::Suppressed;
+            let keep = |x: f64| if shown { finite(x) } else { None };
+            rows.push(Output {
+                indicator: ind.series.clone(),
+                plan_key: ind.key.clone(),
+                breakdown,
+                statistic: ind.statistic.name(),
+                value: keep(e.value),
+                se: keep(e.se),
+                cv: keep(e.cv),
+                df: e.df,
+                deff: keep(e.deff),
+                ci_lower: e.ci.and_then(|c| keep(c.lower)),
+                ci_upper: e.ci.and_then(|c| keep(c.upper)),
+                ci_method: e.ci.map_or(method, |c| c.method).name(),
+                n: e.n,
+                weighted_size: e.weighted_size,
+                quality,
+                obs_status: quality.obs_status(),
+            });
+            // Next combination.
+            let mut i = 0;
+            loop {
+                if i == combo.len() {
+                    break;
+                }
+                combo[i] += 1;
+                if combo[i] < sizes[i] {
+                    break;
+                }
+                combo[i] = 0;
+                i += 1;
+            }
+            if i == combo.len() {
+                break;
+            }
+        }
+    }
+    Ok(rows)
 }
 
 fn cell(x: Option<f64>) -> String {

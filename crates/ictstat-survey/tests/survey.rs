@@ -13,11 +13,15 @@ mod edge;
 mod expr;
 #[path = "survey/golden.rs"]
 mod golden;
+#[path = "survey/parquet.rs"]
+mod parquet;
 #[path = "survey/plan.rs"]
 mod plan;
 #[path = "survey/quantiles.rs"]
 mod quantiles;
 #[path = "survey/review.rs"]
 mod review;
+#[path = "survey/stata_spss.rs"]
+mod stata_spss;
 #[path = "survey/tabulate.rs"]
 mod tabulate;

@@ -16,11 +16,14 @@ use crate::survey_import::{self, Target};
 use crate::{EXIT_INVALID, usage};
 
 pub async fn tabulate(database_url: &str, args: TabulateArgs) -> anyhow::Result<u8> {
-    if !["csv", "json", "xlsx"].contains(&args.format.as_str()) {
-        usage!("--format {}: use csv, json or xlsx", args.format);
+    if !["csv", "json", "xlsx", "parquet"].contains(&args.format.as_str()) {
+        usage!("--format {}: use csv, json, xlsx or parquet", args.format);
     }
-    if args.format == "xlsx" && args.output.is_none() {
-        usage!("--format xlsx writes a workbook: give the file with -o");
+    if ["xlsx", "parquet"].contains(&args.format.as_str()) && args.output.is_none() {
+        usage!(
+            "--format {} writes a binary file: give it with -o",
+            args.format
+        );
     }
     let design_text = read_text(&args.design)?;
     let design = match Design::from_toml_str(&design_text) {
@@ -71,6 +74,9 @@ pub async fn tabulate(database_url: &str, args: TabulateArgs) -> anyhow::Result<
         }
     } else {
         write(&result, &args, plan.ci.level)?;
+    }
+    for left_out in &result.unavailable {
+        eprintln!("warning: {left_out}");
     }
     let flagged = result
         .rows
@@ -267,6 +273,7 @@ fn write(result: &Tabulation, args: &TabulateArgs, level: f64) -> anyhow::Result
     match args.format.as_str() {
         "json" => result.write_json(&mut bytes)?,
         "xlsx" => bytes = result.write_xlsx(&args.file.display().to_string(), level)?,
+        "parquet" => result.write_parquet(&mut bytes)?,
         _ => result.write_csv(&mut bytes)?,
     }
     match &args.output {

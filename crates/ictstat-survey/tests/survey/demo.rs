@@ -195,3 +195,153 @@ fn every_country_tabulates_and_bad_options_are_refused() {
     .unwrap_err();
     assert_eq!(few, DemoError::Persons { given: 10 });
 }
+
+/// The rows of one plan key, by their breakdown without COMPOSITE_BREAKDOWN.
+fn by_cell<'a>(
+    tab: &'a Tabulation,
+    key: &str,
+) -> std::collections::BTreeMap<Vec<(String, String)>, &'a ictstat_survey::Output> {
+    tab.rows
+        .iter()
+        .filter(|r| r.plan_key == key)
+        .map(|r| {
+            let cell = r
+                .breakdown
+                .iter()
+                .filter(|(d, _)| *d != "COMPOSITE_BREAKDOWN")
+                .map(|(d, c)| (d.clone(), c.clone()))
+                .collect();
+            (cell, r)
+        })
+        .collect()
+}
+
+/// The value of a cell of [`by_cell`]'s rows broken down by one dimension only (by none:
+/// the total, for `dim = ""`).
+fn one_way(
+    cells: &std::collections::BTreeMap<Vec<(String, String)>, &ictstat_survey::Output>,
+    dim: &str,
+    code: &str,
+) -> f64 {
+    cells
+        .iter()
+        .find(|(cell, _)| {
+            cell.iter()
+                .all(|(d, c)| if d == dim { c == code } else { c == "_T" })
+        })
+        .and_then(|(_, r)| r.value)
+        .unwrap_or_else(|| panic!("no value at {dim} = {code}"))
+}
+
+#[test]
+fn demo_tabulates_type_of_access_frequency_and_location() {
+    let (demo, csv) = files(&DemoOptions {
+        persons: 10_000,
+        ..DemoOptions::default()
+    });
+    // In the file: only households with access have a type of access (at least one), only
+    // Internet users a frequency and a location (at least one).
+    for p in &demo.persons {
+        let user = p.q_internet == Some(1);
+        assert_eq!(p.q_internet_freq.is_some(), user, "{p:?}");
+        assert_eq!(p.locations.iter().all(Option::is_some), user, "{p:?}");
+        assert_eq!(user, p.locations.contains(&Some(1)), "{p:?}");
+        let access = p.h_internet == 1;
+        assert_eq!(p.h_access.iter().all(Option::is_some), access, "{p:?}");
+        assert_eq!(access, p.h_access.contains(&Some(1)), "{p:?}");
+    }
+    // Nothing suppressed, so that every cell of the partition can be checked.
+    let design = Design::from_toml_str(&demo.design_toml()).unwrap();
+    let text = demo.plan_toml() + "[quality]\nsuppress_below_n = 0\nsuppress_above_cv = 1e9\n";
+    let plan = Plan::from_toml_str(&text, "plan.toml").unwrap();
+    let text_csv = std::str::from_utf8(&csv).unwrap();
+    let header: Vec<&str> = text_csv.lines().next().unwrap().split(',').collect();
+    let (pruned, unavailable) = plan.without_unavailable(|n| header.contains(&n));
+    assert!(
+        unavailable.is_empty(),
+        "the demo maps every standard name: {unavailable:?}"
+    );
+    assert_eq!(pruned, plan);
+    let tab = tabulate(&design, &plan, CsvSource::new(&csv[..], "persons.csv")).unwrap();
+    let total = |key: &str| one_way(&by_cell(&tab, key), "", "");
+
+    // HH11: shares of all households, within [0, 1], mostly mobile broadband, none above
+    // the households with access.
+    let with_access = total("IT_HH_INET");
+    let access: Vec<f64> = ["ACC_FNB", "ACC_FBB", "ACC_MBB", "ACC_MBB_HS", "ACC_MBB_MOD"]
+        .iter()
+        .map(|c| total(&format!("IT_HH_INET_ACC.{c}")))
+        .collect();
+    eprintln!("HH6 {with_access:.3}; HH11 FNB FBB MBB HS MOD {access:.3?}");
+    assert!(
+        access.iter().all(|v| (0.0..=with_access).contains(v)),
+        "{access:?}"
+    );
+    assert!(access.iter().any(|v| *v > 0.0));
+    let [_, fixed, mobile, handset, modem] = access[..] else {
+        unreachable!()
+    };
+    assert!(mobile > fixed && mobile >= handset.max(modem) && mobile <= handset + modem);
+    let hh = by_cell(&tab, "IT_HH_INET_ACC.ACC_MBB");
+    assert!(
+        hh.keys()
+            .any(|c| c.iter().any(|(d, c)| d == "URBANISATION" && c == "R"))
+    );
+    assert!(!hh.keys().any(|c| c.iter().any(|(d, _)| d == "SEX")));
+
+    // HH12: the three frequencies partition the Internet users in every cell.
+    let freq: Vec<_> = ["FREQ_DAY", "FREQ_WEEK", "FREQ_LTWEEK"]
+        .iter()
+        .map(|c| by_cell(&tab, &format!("IT_USE_FREQ.{c}")))
+        .collect();
+    let mut checked = 0;
+    for (cell, day) in &freq[0] {
+        if day.n == 0 {
+            continue;
+        }
+        let sum: f64 = freq.iter().map(|f| f[cell].value.unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{cell:?}: {sum}");
+        assert_eq!(freq[1][cell].n, day.n, "one scope: the users");
+        checked += 1;
+    }
+    assert!(checked > 30, "{checked} cells");
+    let daily = by_cell(&tab, "IT_USE_FREQ.FREQ_DAY");
+    let daily_in = |dim: &str, code: &str| one_way(&daily, dim, code);
+    eprintln!(
+        "HH12 daily: {:.3} (U {:.3}, R {:.3}, 15-24 {:.3}, 55-64 {:.3})",
+        total("IT_USE_FREQ.FREQ_DAY"),
+        daily_in("URBANISATION", "U"),
+        daily_in("URBANISATION", "R"),
+        daily_in("AGE", "Y15T24"),
+        daily_in("AGE", "Y55T64")
+    );
+    assert!(daily_in("URBANISATION", "U") > daily_in("URBANISATION", "R"));
+    assert!(daily_in("AGE", "Y15T24") > daily_in("AGE", "Y55T64"));
+
+    // HH8: shares of the users, within [0, 1], home the commonest location, places of
+    // education mostly for the young; multiple responses add up to more than 1.
+    let codes = [
+        "LOC_HOME",
+        "LOC_WORK",
+        "LOC_EDUC",
+        "LOC_OTH_HOME",
+        "LOC_COMMUNITY",
+        "LOC_COMMERCIAL",
+        "LOC_MOB_PHONE",
+        "LOC_MOB_OTHER",
+    ];
+    let loc: Vec<f64> = codes
+        .iter()
+        .map(|c| total(&format!("IT_USE_LOC.{c}")))
+        .collect();
+    eprintln!("HH8 {codes:?}\n    {loc:.3?}");
+    assert!(
+        loc.iter().all(|v| (0.0..=1.0).contains(v) && *v > 0.0),
+        "{loc:?}"
+    );
+    assert!(loc[1..].iter().all(|v| *v < loc[0]), "home first: {loc:?}");
+    assert!(loc.iter().sum::<f64>() > 1.0);
+    let educ = by_cell(&tab, "IT_USE_LOC.LOC_EDUC");
+    let educ_at = |code: &str| one_way(&educ, "AGE", code);
+    assert!(educ_at("Y15T24") > 3.0 * educ_at("Y35T44"));
+}
