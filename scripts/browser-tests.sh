@@ -38,6 +38,13 @@ DB="sqlite://$WORK/ictstat.db"
 "$ICTSTAT_BIN" import --database-url "$DB" tests/fixtures/web/dashboard_estimates.csv >"$WORK/import.log" 2>&1 ||
     { cat "$WORK/import.log" >&2; echo "browser-tests: ictstat import of the fixture failed" >&2; exit 1; }
 
+# An account for the sign-in check (a viewer: it changes no data).
+export ICTSTAT_TEST_LOGIN=browser ICTSTAT_TEST_PASSWORD="browser tests passphrase"
+{ "$ICTSTAT_BIN" org add "Browser Test Office" --kind agency --database-url "$DB" &&
+    printf '%s\n' "$ICTSTAT_TEST_PASSWORD" | "$ICTSTAT_BIN" user add "$ICTSTAT_TEST_LOGIN" \
+        --org "Browser Test Office" --role viewer --password-stdin --database-url "$DB"; } >"$WORK/accounts.log" 2>&1 ||
+    { cat "$WORK/accounts.log" >&2; echo "browser-tests: creating the test account failed" >&2; exit 1; }
+
 server_start "$DB"
 
 mkdir -p "$SHOTS" && find "$SHOTS" -maxdepth 1 -name '*.png' -delete

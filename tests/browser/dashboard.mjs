@@ -161,6 +161,10 @@ async function makeHarness(browser, name) {
       assert.equal(res.status(), status, `GET ${p}: HTTP ${res.status()}`);
       return res;
     },
+    /** Declares that `p` answers an error status in this check (a refused form post). */
+    expect(p) {
+      expected.add(new URL(p, BASE).href);
+    },
     /** Runs `action` and waits for the navigation it starts to load a URL matching `test`. */
     async navigation(action, test) {
       await Promise.all([page.waitForURL(test, { waitUntil: 'load' }), action()]);
@@ -233,6 +237,47 @@ async function assertRendered(page, selector) {
 }
 
 // --- Checks ------------------------------------------------------------------------------------
+
+check('sign-in: a wrong password is refused, the right one signs in with a new HttpOnly cookie, sign-out ends it', async (t) => {
+  const login = process.env.ICTSTAT_TEST_LOGIN;
+  const password = process.env.ICTSTAT_TEST_PASSWORD;
+  if (!login || !password) {
+    t.notes.push('ICTSTAT_TEST_LOGIN/ICTSTAT_TEST_PASSWORD not set: skipped');
+    return;
+  }
+  await t.goto('/');
+  await t.navigation(() => t.page.locator('header.site .account a').click(), /\/signin$/);
+  // A wrong password: the same form again, with a message (401 is the expected answer).
+  t.expect('/signin');
+  await t.page.fill('#login', login);
+  await t.page.fill('#password', 'not the password at all');
+  await t.navigation(() => t.page.locator('form.signin button').click(), /\/signin$/);
+  assert.equal(await t.page.locator('p.error').count(), 1, 'an error message');
+  await t.page.fill('#login', login);
+  await t.page.fill('#password', password);
+  await t.navigation(() => t.page.locator('form.signin button').click(), /\/account$/);
+  assert.equal((await t.page.locator('main h1').textContent()).trim(), 'Your account');
+  const cookies = await t.context.cookies();
+  const session = cookies.find((c) => c.name === 'ictstat_session');
+  assert.ok(session, 'a session cookie');
+  assert.equal(session.httpOnly, true, 'HttpOnly');
+  assert.equal(session.sameSite, 'Lax', 'SameSite');
+  assert.equal((await t.page.locator('header.site .account a').textContent()).trim(), login);
+  await t.shot('account.png');
+  // A token: shown once, listed after, revoked by its button (forms under `form-action 'self'`).
+  await t.page.fill('#token-name', 'browser check');
+  await t.navigation(() => t.page.locator('form[action="/account/tokens"] button').click(), /\/account\/tokens$/);
+  const secret = (await t.page.locator('p.secret code').textContent()).trim();
+  assert.match(secret, /^ict_[0-9a-f]{64}$/, 'the new token');
+  await t.goto('/account');
+  assert.ok(!(await t.page.content()).includes(secret), 'the token is shown once only');
+  const row = t.page.locator('tr', { hasText: 'browser check' });
+  await t.navigation(() => row.locator('button').click(), /\/account$/);
+  assert.equal((await row.locator('td').last().textContent()).trim(), 'Revoked');
+  await t.navigation(() => t.page.locator('form.signout button').click(), (u) => u.pathname === '/');
+  assert.ok(!(await t.context.cookies()).some((c) => c.name === 'ictstat_session'), 'the cookie is gone');
+  assert.equal((await t.page.locator('header.site .account a').textContent()).trim(), 'Sign in');
+});
 
 check('home: heading, facts, search form, Internet-use headline with the World\'s latest aggregate', async (t) => {
   await t.goto('/');

@@ -9,11 +9,12 @@ pub mod compute;
 mod error;
 pub mod ingest;
 mod routes;
+pub mod session;
 mod state;
 
 pub use error::ApiError;
 pub use routes::{
-    AggregateParams, NO_SUCH_ROUTE, ObservationParams, ProgressParams, download, router,
+    AggregateParams, Caller, NO_SUCH_ROUTE, ObservationParams, ProgressParams, download, router,
     router_with, sdmx_data_row,
 };
 pub use state::{AppState, ServerConfig, parse_sha256_hex, sha256_hex};

@@ -83,9 +83,21 @@ pub fn files_sha256_hex<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) ->
 /// load balancer each count their own. At most [`FailureLimiter::MAX_TRACKED`] addresses are
 /// tracked, so that a flood of addresses cannot exhaust memory: past it, expired windows are
 /// dropped, then the oldest.
-#[derive(Debug, Default)]
+///
+/// The sign-in limits ([`crate::session`]) are the same mechanism with their own limit and
+/// window, keyed by login and by address.
+#[derive(Debug)]
 pub struct FailureLimiter {
     clients: Mutex<HashMap<String, (Instant, u32)>>,
+    max_failures: u32,
+    window: Duration,
+}
+
+impl Default for FailureLimiter {
+    /// The failed-token limit.
+    fn default() -> Self {
+        FailureLimiter::new(Self::MAX_FAILURES, Self::WINDOW)
+    }
 }
 
 impl FailureLimiter {
@@ -93,19 +105,34 @@ impl FailureLimiter {
     pub const WINDOW: Duration = Duration::from_secs(60);
     pub const MAX_TRACKED: usize = 10_000;
 
+    pub fn new(max_failures: u32, window: Duration) -> FailureLimiter {
+        FailureLimiter {
+            clients: Mutex::default(),
+            max_failures,
+            window,
+        }
+    }
+
+    /// Forgets the failures of `client` (a successful sign-in clears its login's count).
+    pub fn reset(&self, client: &str) {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.remove(client);
+    }
+
     /// How long `client` must wait, when it has failed too often.
     pub fn blocked(&self, client: &str) -> Option<Duration> {
         let clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         let (started, failures) = *clients.get(client)?;
         let elapsed = started.elapsed();
-        (failures >= Self::MAX_FAILURES && elapsed < Self::WINDOW).then(|| Self::WINDOW - elapsed)
+        (failures >= self.max_failures && elapsed < self.window).then(|| self.window - elapsed)
     }
 
     /// Records a failed attempt from `client`.
     pub fn failed(&self, client: &str) {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         if clients.len() >= Self::MAX_TRACKED && !clients.contains_key(client) {
-            clients.retain(|_, (started, _)| started.elapsed() < Self::WINDOW);
+            let window = self.window;
+            clients.retain(|_, (started, _)| started.elapsed() < window);
             if clients.len() >= Self::MAX_TRACKED
                 && let Some(oldest) = clients
                     .iter()
@@ -118,7 +145,7 @@ impl FailureLimiter {
         let entry = clients
             .entry(client.to_string())
             .or_insert((Instant::now(), 0));
-        if entry.0.elapsed() >= Self::WINDOW {
+        if entry.0.elapsed() >= self.window {
             *entry = (Instant::now(), 0);
         }
         entry.1 += 1;
@@ -137,6 +164,8 @@ pub struct AppState {
     pub answers: Arc<crate::routes::AnswerCache>,
     /// Failed token attempts per client address.
     pub auth_failures: Arc<FailureLimiter>,
+    /// Web sessions' settings and sign-in failure counts.
+    pub sessions: Arc<crate::session::Sessions>,
 }
 
 impl AppState {
@@ -150,7 +179,14 @@ impl AppState {
             sdmx: Arc::new(sdmx),
             answers: Arc::default(),
             auth_failures: Arc::default(),
+            sessions: Arc::default(),
         }
+    }
+
+    /// The same state with other session settings (timeouts, `Secure` cookies, sign-in limits).
+    pub fn with_sessions(mut self, config: crate::session::SessionConfig) -> Self {
+        self.sessions = Arc::new(crate::session::Sessions::new(config));
+        self
     }
 }
 

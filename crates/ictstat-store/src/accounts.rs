@@ -325,10 +325,16 @@ pub fn sha256_hex(data: &[u8]) -> String {
 /// Prefix of API tokens, so that secret scanners and people recognise one.
 pub const TOKEN_PREFIX: &str = "ict_";
 
-fn new_secret() -> Result<String, StoreError> {
+/// 32 bytes from the OS random source, as 64 hexadecimal digits: the secret part of API
+/// tokens, session ids and per-session CSRF keys.
+pub fn random_hex() -> Result<String, StoreError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::Password(e.to_string()))?;
-    Ok(format!("{TOKEN_PREFIX}{}", hex(&bytes)))
+    Ok(hex(&bytes))
+}
+
+fn new_secret() -> Result<String, StoreError> {
+    Ok(format!("{TOKEN_PREFIX}{}", random_hex()?))
 }
 
 /// A row of `app_user` joined with its organisation's name.
@@ -399,6 +405,7 @@ macro_rules! insert_audit {
         .await
     }};
 }
+pub(crate) use insert_audit;
 
 impl Db {
     /// Appends one row to the audit log (for actions recorded outside this module's

@@ -6,7 +6,7 @@
 //! and adds a new one, in one transaction, so a crash leaves the previous state. Reads of the
 //! current data go to an in-memory `ReadModel` rebuilt after each write; reads "as of" a past
 //! revision go to the database (`read`). Accounts, roles, API tokens and the audit log are
-//! in `accounts`.
+//! in `accounts`; web sessions in `sessions`.
 
 pub mod accounts;
 mod catalog_sync;
@@ -16,6 +16,7 @@ mod read_model;
 mod rows;
 #[cfg(feature = "scratch")]
 pub mod scratch;
+pub mod sessions;
 mod write;
 
 pub use db::{Db, StoreError};

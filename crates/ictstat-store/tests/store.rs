@@ -9,6 +9,8 @@ use ictstat_store::{AsOf, Db, ObservationQuery, ReadModel, RevisionMeta};
 
 #[path = "store/accounts.rs"]
 mod accounts;
+#[path = "store/sessions.rs"]
+mod sessions;
 
 /// Fresh databases on every configured backend.
 async fn scratch(name: &str) -> ScratchDbs {

@@ -7,6 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use ictstat_core::{Area, Catalog, Indicator};
 use ictstat_server::AppState;
+use ictstat_server::session::WebSession;
 use ictstat_store::Snapshot;
 
 use crate::i18n::Lang;
@@ -26,6 +27,8 @@ pub struct Ctx {
     pub catalog: Arc<Catalog>,
     pub stats: Arc<StatsCache>,
     pub state: AppState,
+    /// The signed-in user, for the page header and the forms' CSRF token.
+    pub session: Option<WebSession>,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -63,7 +66,15 @@ impl FromRequestParts<AppState> for Ctx {
                         .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
             })
             .map(str::to_string);
+        // A page is still shown when the session cannot be read: signed out.
+        let session = ictstat_server::session::current(state, &parts.headers)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!("reading the session failed: {}", e.message);
+                None
+            });
         Ok(Ctx {
+            session,
             lang,
             params,
             path: format!("/{}", parts.uri.path().trim_start_matches(['/', '\\'])),

@@ -41,6 +41,7 @@ pub fn page_titled(ctx: &Ctx, title: &str, title_lang: Option<&str>, main: Marku
                         button type="submit" { (ctx.t("search.button")) }
                     }
                     (language_switcher(ctx))
+                    (account_menu(ctx))
                 }
                 main #main {
                     h1 lang=[title_lang] { (title) }
@@ -92,6 +93,29 @@ fn head(ctx: &Ctx, title: &str) -> Markup {
             }
         }
     }
+}
+
+/// "Sign in", or who is signed in and a sign-out button (a form: signing out changes state,
+/// so it is a CSRF-protected POST, never a link).
+fn account_menu(ctx: &Ctx) -> Markup {
+    html! {
+        div.account {
+            @if let Some(s) = &ctx.session {
+                a href=(ctx.link("/account")) { (s.session.user.login) }
+                form.signout action=(ctx.link("/signout")) method="post" {
+                    (csrf_field(&s.csrf_token))
+                    button type="submit" { (ctx.t("account.sign_out")) }
+                }
+            } @else {
+                a href=(ctx.link("/signin")) { (ctx.t("account.sign_in")) }
+            }
+        }
+    }
+}
+
+/// The hidden CSRF field every form that changes state carries.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name=(ictstat_server::session::CSRF_FIELD) value=(token); }
 }
 
 fn language_switcher(ctx: &Ctx) -> Markup {

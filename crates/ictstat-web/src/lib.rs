@@ -5,7 +5,8 @@
 //! without JavaScript, prints, and stays small on a slow connection. The state of every view
 //! (countries, year, breakdown, sort, language) is in its query string ([`params`]), so any
 //! view can be shared, bookmarked or embedded (`/embed/…`). The interface is in English,
-//! French and Spanish ([`i18n`]).
+//! French and Spanish ([`i18n`]). People with an account sign in (`/signin`) and manage their
+//! API tokens (`/account`); sessions and CSRF are `ictstat_server::session`'s.
 
 mod assets;
 mod ctx;
@@ -23,7 +24,7 @@ pub mod svg;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use ictstat_server::AppState;
 
 /// The whole application: the dashboard's pages merged with the JSON and SDMX APIs.
@@ -51,6 +52,17 @@ fn pages() -> Router<AppState> {
         .route("/frameworks", get(pages::frameworks::list))
         .route("/frameworks/{id}", get(pages::frameworks::page))
         .route("/assets/{file}", get(assets::serve))
+        .route(
+            "/signin",
+            get(pages::account::signin).post(pages::account::signin_post),
+        )
+        .route("/signout", post(pages::account::signout))
+        .route("/account", get(pages::account::page))
+        .route("/account/tokens", post(pages::account::create_token))
+        .route(
+            "/account/tokens/{id}/revoke",
+            post(pages::account::revoke_token),
+        )
         .fallback(error::not_found)
         .layer(axum::Extension(cache))
 }

@@ -5,5 +5,7 @@
 mod i18n;
 #[path = "web/pages.rs"]
 mod pages;
+#[path = "web/session.rs"]
+mod session;
 #[path = "web/svg.rs"]
 mod svg;

@@ -123,8 +123,8 @@ pub struct TabulateArgs {
     /// The tabulation plan (TOML).
     #[arg(long)]
     pub plan: Option<PathBuf>,
-    /// csv (the tidy table), json, or xlsx (one sheet per indicator, laid out like ITU's
-    /// household questionnaire; needs -o).
+    /// csv (the tidy table), json, parquet (the tidy table, typed; needs -o), or xlsx (one
+    /// sheet per indicator, laid out like ITU's household questionnaire; needs -o).
     #[arg(long, default_value = "csv")]
     pub format: String,
     /// Output file (standard output when absent, unless --import); written whole or not at all.
@@ -151,7 +151,8 @@ pub struct TabulateArgs {
     /// Who imports (--import; default: $USER).
     #[arg(long, env = "USER", default_value = "unknown")]
     pub author: String,
-    /// The microdata: CSV with a header row (the format follows the extension).
+    /// The microdata: .csv (with a header row), .parquet, .dta (Stata 10–18) or .sav/.zsav
+    /// (SPSS); the format follows the extension.
     pub file: PathBuf,
 }
 
@@ -170,6 +171,10 @@ pub struct ServeArgs {
     /// SDMX agency id that maintains the published structures (dataflows, DSD, codelists).
     #[arg(long, env = "ICTSTAT_SDMX_AGENCY", default_value = "ICTSTAT")]
     pub sdmx_agency: String,
+    /// Mark the sign-in cookies `Secure` on every answer: set it behind a TLS-terminating
+    /// proxy that does not send `X-Forwarded-Proto: https` (ictstat serves plain HTTP).
+    #[arg(long, env = "ICTSTAT_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 #[derive(Args)]

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use ictstat_core::Catalog;
+use ictstat_server::session::SessionConfig;
 use ictstat_server::{AppState, ServerConfig, bootstrap};
 use ictstat_store::{Db, ReadModel};
 
@@ -120,7 +121,10 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<u8> {
             "no bootstrap administrator token: imports through the API need a user's token (`ictstat token create`)"
         );
     }
-    let state = AppState::new(db, catalog, read_model, config);
+    let state = AppState::new(db, catalog, read_model, config).with_sessions(SessionConfig {
+        secure_cookies: args.secure_cookies,
+        ..SessionConfig::default()
+    });
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -53,7 +53,7 @@ pub struct AuditPage {
         (status = 401, description = "No token, or an unknown, expired or revoked one", body = ApiError),
         (status = 403, description = "Not an administrator, or the token lacks the `admin` scope", body = ApiError),
         (status = 429, description = "Too many failed token attempts from this address", body = ApiError)),
-    security(("bearer" = [])))]
+    security(("bearer" = []), ("session" = [])))]
 pub async fn list_audit(
     State(state): State<AppState>,
     caller: Caller,

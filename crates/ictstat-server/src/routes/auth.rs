@@ -7,6 +7,8 @@
 //! of `--admin-token-sha256`, kept so that a deployment can import before any account exists
 //! and as a break-glass credential; it acts as an administrator with every scope and is
 //! audited as `bootstrap-token`.
+//! Without an `Authorization` header, a browser's session cookie authenticates instead
+//! ([`crate::session`]): the same role checks, with the CSRF checks a cookie needs.
 //!
 //! What a caller may do is the intersection of its user's roles and its token's scopes: the
 //! route asks for a scope ([`Caller::require`]) and a role ([`Caller::require_administrator`],
@@ -111,7 +113,7 @@ impl Caller {
 
 /// The client's address (without the port), when the server was started with connection
 /// information; behind a reverse proxy it is the proxy's.
-fn client_address(parts: &Parts) -> Option<IpAddr> {
+pub(crate) fn client_address(parts: &Parts) -> Option<IpAddr> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -120,7 +122,7 @@ fn client_address(parts: &Parts) -> Option<IpAddr> {
 
 /// What failed attempts are counted by: the IPv4 address, or the /64 network of an IPv6 one
 /// (one host usually holds a whole /64, so counting single IPv6 addresses would not limit it).
-fn limit_key(ip: Option<IpAddr>) -> String {
+pub(crate) fn limit_key(ip: Option<IpAddr>) -> String {
     match ip.map(|ip| ip.to_canonical()) {
         None => "unknown".into(),
         Some(IpAddr::V4(v4)) => v4.to_string(),
@@ -150,9 +152,14 @@ impl FromRequestParts<AppState> for Caller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Err(unauthorized(
-                "this route needs `Authorization: Bearer <token>` (see `ictstat token create`)",
-            ));
+            // A browser signed in to the dashboard: the same role checks, plus CSRF.
+            return match crate::session::session_caller(parts, state, client_address(parts)).await {
+                Ok(Some(caller)) => Ok(caller),
+                Ok(None) => Err(unauthorized(
+                    "this route needs `Authorization: Bearer <token>` (see `ictstat token create`) or a signed-in session",
+                )),
+                Err(e) => Err(e.into_response()),
+            };
         };
         let token = value
             .to_str()

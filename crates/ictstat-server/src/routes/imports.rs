@@ -55,7 +55,7 @@ pub struct ImportParams {
         (status = 413, description = "Upload too large", body = ApiError),
         (status = 422, description = "Rejected: the report says why; nothing was written", body = ImportResult),
         (status = 429, description = "Too many failed token attempts from this address", body = ApiError)),
-    security(("bearer" = [])))]
+    security(("bearer" = []), ("session" = [])))]
 pub async fn create_import(
     State(state): State<AppState>,
     caller: Caller,

@@ -30,7 +30,7 @@ pub struct Me {
         (status = 401, description = "No token, or an unknown, expired or revoked one", body = ApiError),
         (status = 403, description = "The token lacks the `read` scope", body = ApiError),
         (status = 429, description = "Too many failed token attempts from this address", body = ApiError)),
-    security(("bearer" = [])))]
+    security(("bearer" = []), ("session" = [])))]
 pub async fn me(caller: Caller) -> Result<Json<Me>, ApiError> {
     caller.require(Scope::Read)?;
     Ok(Json(Me {

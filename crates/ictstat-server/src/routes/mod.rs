@@ -18,6 +18,8 @@ mod validation;
 
 pub use aggregates::AggregateParams;
 pub use answer_cache::AnswerCache;
+pub use auth::Caller;
+pub(crate) use auth::{client_address, limit_key};
 pub use observations::download;
 pub use params::ObservationParams;
 pub use progress::ProgressParams;
@@ -58,16 +60,27 @@ use crate::state::AppState;
 )]
 struct ApiDoc;
 
-/// Declares the `bearer` scheme that the routes needing an account require.
+/// Declares the schemes that the routes needing an account accept: an API token (`bearer`),
+/// or the dashboard's session cookie (`session`; state-changing requests also need the
+/// session's CSRF token in `X-CSRF-Token`).
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::session::SESSION_COOKIE,
+                "The dashboard's session (sign in at /signin); with `X-CSRF-Token` to change data",
+            ))),
         );
     }
 }

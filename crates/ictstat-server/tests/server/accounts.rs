@@ -38,9 +38,22 @@ async fn send(
     body: &str,
     client: Option<&str>,
 ) -> Answer {
+    let auth = token.map(|t| (header::AUTHORIZATION.as_str(), format!("Bearer {t}")));
+    send_headers(app, method, uri, auth.as_slice(), body, client).await
+}
+
+/// Sends a request with `headers`, from `client` when given.
+async fn send_headers(
+    app: &TestApp,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, String)],
+    body: &str,
+    client: Option<&str>,
+) -> Answer {
     let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    for (name, value) in headers {
+        req = req.header(*name, value);
     }
     let mut req = req.body(Body::from(body.to_string())).unwrap();
     if let Some(ip) = client {
@@ -56,6 +69,30 @@ async fn send(
         json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         headers,
     }
+}
+
+/// A new web session of `login`: its cookie header and its CSRF token.
+async fn session_of(app: &TestApp, login: &str) -> (String, String) {
+    let user = app.state.db.user(login).await.unwrap().unwrap();
+    let new = app
+        .state
+        .db
+        .create_session(
+            &user,
+            None,
+            &ictstat_store::sessions::SessionPolicy::default(),
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let cookie = format!("{}={}", ictstat_server::session::SESSION_COOKIE, new.id);
+    let mut headers = HeaderMap::new();
+    headers.insert(header::COOKIE, cookie.parse().unwrap());
+    let session = ictstat_server::session::current(&app.state, &headers)
+        .await
+        .unwrap()
+        .unwrap();
+    (cookie, session.csrf_token)
 }
 
 fn cli() -> Actor {
@@ -653,6 +690,36 @@ async fn authorisation_matrix_covers_every_route() {
                 .await;
                 assert_eq!(a.status, *want, "{key} as {caller}: {}", a.json);
             }
+            // A browser signed in as each role holds what a token of every scope of that
+            // role holds (the columns of the matrix above), provided it sends the session's
+            // CSRF token with what changes data; without it, 403 there and nothing else.
+            for (login, column) in [("a1", 3), ("c1", 5), ("p1", 7), ("r1", 9), ("v1", 10)] {
+                let (cookie, csrf) = session_of(&app, login).await;
+                let with_csrf = [
+                    (header::COOKIE.as_str(), cookie.clone()),
+                    ("x-csrf-token", csrf),
+                ];
+                let a =
+                    send_headers(&app, method.parse().unwrap(), &uri, &with_csrf, body, None).await;
+                assert_eq!(
+                    a.status, expected[column],
+                    "{key} as {login}'s session: {}",
+                    a.json
+                );
+                let without = [(header::COOKIE.as_str(), cookie)];
+                let a =
+                    send_headers(&app, method.parse().unwrap(), &uri, &without, body, None).await;
+                let want = if method == "GET" {
+                    expected[column]
+                } else {
+                    S::FORBIDDEN
+                };
+                assert_eq!(
+                    a.status, want,
+                    "{key} as {login}'s session without CSRF token: {}",
+                    a.json
+                );
+            }
         }
 
         // Public routes: a token changes nothing, and nobody is refused.
@@ -730,6 +797,11 @@ async fn tokens_never_reach_the_logs() {
         .finish();
     {
         let _guard = tracing::subscriber::set_default(subscriber);
+        // Tests running at the same time on other threads (with no subscriber) may have
+        // cached "never" for a callsite such as the request span while this subscriber was
+        // being registered: rebuild the cache so that this thread's TRACE subscriber sees
+        // every callsite (otherwise the check below would flake, or pass on an empty log).
+        tracing::callsite::rebuild_interest_cache();
         for token in [good.as_str(), bad, revoked.secret.as_str(), TOKEN] {
             send(app, Method::GET, "/api/v1/me", Some(token), "", None).await;
             import(app, "kenya.csv", KENYA, token).await;

@@ -15,7 +15,7 @@ fn cli() -> Actor {
 }
 
 /// Every audit row, oldest first, as (actor, action, target).
-async fn audit_trail(db: &Db) -> Vec<(Option<String>, String, Option<String>)> {
+pub(crate) async fn audit_trail(db: &Db) -> Vec<(Option<String>, String, Option<String>)> {
     let q = AuditQuery {
         limit: 1000,
         ..AuditQuery::default()
@@ -32,7 +32,7 @@ async fn audit_trail(db: &Db) -> Vec<(Option<String>, String, Option<String>)> {
 }
 
 /// Every text value of every row of `table`, to look for secrets in.
-async fn all_text(db: &Db, table: &str) -> String {
+pub(crate) async fn all_text(db: &Db, table: &str) -> String {
     let sql = format!("SELECT * FROM {table}");
     let mut out = String::new();
     match db {

@@ -1,5 +1,6 @@
 //! One module per page type.
 
+pub mod account;
 pub mod availability;
 pub mod country;
 pub mod frameworks;
