@@ -66,3 +66,46 @@ fn replace_db_name(url: &str, name: &str) -> String {
         None => format!("{base}/{name}"),
     }
 }
+
+/// Every log of the current thread, at TRACE, kept in memory: the tests that check that no
+/// secret (a token, a password, a session id) ever reaches the logs read it.
+#[derive(Clone, Default)]
+pub struct CapturedLog(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl CapturedLog {
+    /// Captures this thread's logs until the guard is dropped.
+    pub fn start(&self) -> tracing::subscriber::DefaultGuard {
+        let writer = self.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let guard = tracing::subscriber::set_default(subscriber);
+        // Tests running at the same time on other threads (with no subscriber) may have
+        // cached "never" for a callsite such as the request span while this subscriber was
+        // being registered: rebuild the cache so that this thread's TRACE subscriber sees
+        // every callsite (otherwise a check would flake, or pass on an empty log).
+        tracing::callsite::rebuild_interest_cache();
+        guard
+    }
+
+    /// What was captured.
+    pub fn text(&self) -> String {
+        let bytes = self.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+impl std::io::Write for CapturedLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

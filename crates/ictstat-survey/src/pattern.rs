@@ -12,64 +12,11 @@
 //! row a new pattern: the memo stops growing at [`MEMO_CAP`] patterns and is then switched
 //! off, so such plans pay the evaluation as before plus a bounded warm-up.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// The Fx hash (rustc's): a multiply and a rotate per word. Keys here are short runs of
-/// integers made by the program itself, not attacker-chosen strings of a network request,
-/// so SipHash's protection against collisions buys nothing and costs most of a lookup.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0_u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0_u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A `HashMap` with the [`FxHasher`].
-pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A `HashMap` with rustc's Fx hasher (the `rustc-hash` crate): a multiply and a rotate per
+/// word. Keys here are short runs of integers made by the program itself, not
+/// attacker-chosen strings of a network request, so SipHash's protection against collisions
+/// buys nothing and costs most of a lookup.
+pub(crate) type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// A stratum or PSU value as the file holds it: a number (typed input) or a text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

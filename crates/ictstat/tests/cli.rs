@@ -560,6 +560,15 @@ fn every_command_has_help_and_bad_usage_exits_2() {
         "compute progress",
         "survey tabulate",
         "survey demo",
+        "org add",
+        "org list",
+        "user add",
+        "user list",
+        "user grant",
+        "user disable",
+        "token create",
+        "token list",
+        "token revoke",
     ] {
         let out = ictstat()
             .args(cmd.split(' ').chain(["--help"]))
@@ -1284,25 +1293,10 @@ async fn accounts_and_tokens_from_the_command_line_to_the_api() {
     db.close().await;
 }
 
+/// Account commands (whose `--help` the test of every command checks) refuse what does not
+/// exist with exit code 2.
 #[test]
-fn account_commands_have_help_and_bad_usage_exits_2() {
-    for cmd in [
-        "org add",
-        "org list",
-        "user add",
-        "user list",
-        "user grant",
-        "user disable",
-        "token create",
-        "token list",
-        "token revoke",
-    ] {
-        let out = ictstat()
-            .args(cmd.split(' ').chain(["--help"]))
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{cmd} --help");
-    }
+fn account_commands_refuse_bad_usage_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let url = Db::sqlite_url(&dir.path().join("accounts.db"));
     for args in [

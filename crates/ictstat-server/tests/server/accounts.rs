@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -12,6 +11,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use ictstat_server::{router, router_with};
 use ictstat_store::accounts::{Actor, OrganisationKind, Role, Scope};
+use ictstat_store::scratch::CapturedLog;
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -755,20 +755,6 @@ async fn authorisation_matrix_covers_every_route() {
     scratch.finish().await.unwrap();
 }
 
-/// A writer that keeps what the log subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// With every log of this thread on at TRACE, requests carrying good, bad and revoked tokens
 /// leave no trace of the tokens or their hashes in the log.
 #[tokio::test]
@@ -788,20 +774,9 @@ async fn tokens_never_reach_the_logs() {
         .await
         .unwrap();
     let bad = "ict_0123456789abcdef0123456789abcdef";
-    let log = Captured::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
+    let log = CapturedLog::default();
     {
-        let _guard = tracing::subscriber::set_default(subscriber);
-        // Tests running at the same time on other threads (with no subscriber) may have
-        // cached "never" for a callsite such as the request span while this subscriber was
-        // being registered: rebuild the cache so that this thread's TRACE subscriber sees
-        // every callsite (otherwise the check below would flake, or pass on an empty log).
-        tracing::callsite::rebuild_interest_cache();
+        let _guard = log.start();
         for token in [good.as_str(), bad, revoked.secret.as_str(), TOKEN] {
             send(app, Method::GET, "/api/v1/me", Some(token), "", None).await;
             import(app, "kenya.csv", KENYA, token).await;
@@ -809,7 +784,7 @@ async fn tokens_never_reach_the_logs() {
         // A failing request is logged too (the trace layer logs failures at ERROR).
         send(app, Method::GET, "/api/v1/nope", Some(&good), "", None).await;
     }
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let text = log.text();
     assert!(
         text.contains("/api/v1/me") && text.contains("/api/v1/imports"),
         "the log was captured: {text}"

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -15,7 +15,7 @@ use ictstat_core::Catalog;
 use ictstat_server::session::SessionConfig;
 use ictstat_server::{AppState, ServerConfig};
 use ictstat_store::accounts::{Actor, OrganisationKind, Role, sha256_hex};
-use ictstat_store::scratch::ScratchDbs;
+use ictstat_store::scratch::{CapturedLog, ScratchDbs};
 use ictstat_store::sessions::SessionPolicy;
 use ictstat_store::{Db, ReadModel};
 use tower::ServiceExt;
@@ -649,20 +649,6 @@ async fn a_session_is_checked_like_a_token_of_its_roles() {
     scratch.finish().await.unwrap();
 }
 
-/// A writer that keeps what the log subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// With every log on at TRACE, signing in, browsing and signing out leave no trace of the
 /// password, the session id, its hash or the CSRF token.
 #[tokio::test]
@@ -670,21 +656,10 @@ async fn session_cookies_and_passwords_never_reach_the_logs() {
     let (states, scratch) = sites("weblog", SessionConfig::default()).await;
     let state = &states[0];
     add_user(&state.db, "alice", Role::Viewer).await;
-    let log = Captured::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
+    let log = CapturedLog::default();
     let mut browser = Browser::new(state);
     let (id, csrf) = {
-        let _guard = tracing::subscriber::set_default(subscriber);
-        // Tests running at the same time on other threads (with no subscriber) may have
-        // cached "never" for a callsite such as the request span while this subscriber was
-        // being registered: rebuild the cache so that this thread's TRACE subscriber sees
-        // every callsite (otherwise the check below would flake, or pass on an empty log).
-        tracing::callsite::rebuild_interest_cache();
+        let _guard = log.start();
         browser.sign_in("alice", "a wrong passphrase here").await;
         browser.sign_in("alice", PASSWORD).await;
         let id = browser.session().unwrap();
@@ -694,7 +669,7 @@ async fn session_cookies_and_passwords_never_reach_the_logs() {
         browser.post("/signout", &format!("csrf={csrf}")).await;
         (id, csrf)
     };
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let text = log.text();
     assert!(
         text.contains("/signin") && text.contains("/account"),
         "captured: {text}"
