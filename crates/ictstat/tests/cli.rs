@@ -911,7 +911,8 @@ async fn survey_import_stores_the_estimates_as_one_revision() {
 }
 
 /// An import that the store would refuse (a plan naming an indicator the catalogue does
-/// not have) or that cannot say where its estimates go changes nothing.
+/// not have), that cannot say where its estimates go, or whose file is malformed (cut in
+/// the middle of a row, a negative weight) changes nothing.
 #[tokio::test]
 async fn survey_import_refused_changes_nothing() {
     let (dir, url) = initialised();
@@ -929,20 +930,48 @@ async fn survey_import_refused_changes_nothing() {
         "weight = \"weight\"\nstrata = \"stratum\"\npsu = \"psu\"\nnest = true\n",
     )
     .unwrap();
-    for (design, code, message) in [
+    // The demo's own file, cut in the middle of a row, and with a negative weight.
+    let persons = std::fs::read_to_string(demo.join("persons.csv")).unwrap();
+    let truncated = dir.path().join("truncated.csv");
+    std::fs::write(&truncated, &persons[..persons.len() / 2]).unwrap();
+    let mut lines: Vec<String> = persons.lines().map(str::to_string).collect();
+    let weight = lines[0].split(',').position(|c| c == "weight").unwrap();
+    let mut fields: Vec<String> = lines[5].split(',').map(str::to_string).collect();
+    fields[weight] = "-1".to_string();
+    lines[5] = fields.join(",");
+    let negative = dir.path().join("negative.csv");
+    std::fs::write(&negative, lines.join("\n") + "\n").unwrap();
+    let (good_design, good_plan) = (demo.join("design.toml"), demo.join("plan.toml"));
+    for (design, plan, data, code, message) in [
         (
-            demo.join("design.toml"),
+            &good_design,
+            &plan,
+            demo.join("persons.csv"),
             3,
             "of IT_NO_SUCH: not an indicator",
         ),
-        (no_survey, 2, "--area"),
+        (&no_survey, &plan, demo.join("persons.csv"), 2, "--area"),
+        (
+            &good_design,
+            &good_plan,
+            truncated,
+            3,
+            "truncated.csv: line ",
+        ),
+        (
+            &good_design,
+            &good_plan,
+            negative,
+            3,
+            "negative.csv: line 6, column `weight`",
+        ),
     ] {
         let out = ictstat()
             .args(["survey", "tabulate", "--import", "--design"])
-            .arg(&design)
+            .arg(design)
             .arg("--plan")
-            .arg(&plan)
-            .arg(demo.join("persons.csv"))
+            .arg(plan)
+            .arg(&data)
             .args(["--database-url", &url])
             .output()
             .unwrap();
