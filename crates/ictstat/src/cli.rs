@@ -136,13 +136,13 @@ pub struct TabulateArgs {
     #[arg(long)]
     pub import: bool,
     /// The survey's country for --import (ISO 3166 alpha-3 or M49); default: the design's
-    /// [survey] area.
+    /// `[survey]` area.
     #[arg(long)]
     pub area: Option<String>,
-    /// The reference period for --import (a year); default: the design's [survey] period.
+    /// The reference period for --import (a year); default: the design's `[survey]` period.
     #[arg(long)]
     pub period: Option<String>,
-    /// The SOURCE of the stored observations; default: the design's [survey] source.
+    /// The SOURCE of the stored observations; default: the design's `[survey]` source.
     #[arg(long)]
     pub source: Option<String>,
     /// Why this revision exists (--import).
