@@ -3,7 +3,8 @@
 //! the `parquet` crate (no Arrow), and handed to the [`Visitor`] as typed fields
 //! ([`Field`]): numbers are never formatted to text and parsed back.
 //!
-//! Types: INT32, INT64 (signed or unsigned, DECIMAL scaled), FLOAT, DOUBLE and BOOLEAN
+//! Types: INT32, INT64 (signed or unsigned, DECIMAL scaled; beyond 2^53 refused, since a
+//! double cannot hold it), FLOAT (its exact value as a double, as R and pandas read it), DOUBLE and BOOLEAN
 //! (1/0) are numbers; BYTE_ARRAY strings (UTF8, ENUM, or unannotated if valid UTF-8,
 //! dictionary-encoded or not) are texts; nulls are missing, and so is a NaN (pandas
 //! writes missing floats as NaN). Dates, times, timestamps, INT96, fixed-length byte
@@ -60,8 +61,9 @@ impl ParquetSource {
     /// that is not Parquet, or is truncated, is an error here.
     pub fn open(path: &Path) -> Result<Self, ReadError> {
         let origin = path.display().to_string();
+        let reader = guarded(&origin, || open_reader(path, &origin))?;
         Ok(Self {
-            reader: open_reader(path, &origin)?,
+            reader,
             path: path.to_owned(),
             origin,
             threads: std::thread::available_parallelism().map_or(1, usize::from),
@@ -135,7 +137,7 @@ impl ParquetSource {
             }
             let converted = descr.converted_type();
             let scale = match converted {
-                ConvertedType::DECIMAL => 10_f64.powi(-descr.type_scale()),
+                ConvertedType::DECIMAL => 10_f64.powi(descr.type_scale()),
                 _ => 1.0,
             };
             let physical = descr.physical_type();
@@ -218,7 +220,9 @@ struct Leaf {
     index: usize,
     name: String,
     kind: Kind,
-    /// 10^-scale for a DECIMAL, else 1.
+    /// 10^scale for a DECIMAL (the stored integer is divided by it: a quotient of two exact
+    /// numbers is correctly rounded, as parsing the decimal text is; multiplying by the
+    /// inexact 10^-scale is not), else 1.
     scale: f64,
     /// The definition level of a present value (0: the column is required).
     max_def: i16,
@@ -261,6 +265,35 @@ impl Source for ParquetSource {
     }
 
     fn run(&mut self, visitor: &mut Visitor) -> Result<(), TabulateError> {
+        let origin = self.origin.clone();
+        guarded(&origin, || self.run_unguarded(visitor))
+    }
+
+    fn origin(&self) -> &str {
+        &self.origin
+    }
+}
+
+/// Runs a step of the `parquet` crate, turning a panic into an error naming the file: the
+/// crate still panics on some damaged pages (arrow-rs issues #11121, #9434, #9705), and a
+/// damaged input must give an error, never a crash.
+fn guarded<T, E: From<ReadError>>(
+    origin: &str,
+    step: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|_| {
+        Err(ReadError {
+            origin: origin.to_owned(),
+            line: 0,
+            column: None,
+            message: "the Parquet reader failed on this file: it is damaged".to_owned(),
+        }
+        .into())
+    })
+}
+
+impl ParquetSource {
+    fn run_unguarded(&mut self, visitor: &mut Visitor) -> Result<(), TabulateError> {
         let leaves = self.leaves(visitor.columns())?;
         let mut slot_of = vec![usize::MAX; leaves.iter().map(|(c, _)| c + 1).max().unwrap_or(0)];
         for (i, (c, _)) in leaves.iter().enumerate() {
@@ -307,16 +340,15 @@ impl Source for ParquetSource {
             mine?;
             for t in theirs {
                 let fork = t.map_err(|_| {
-                    self.error(None, "a reading thread failed unexpectedly".to_owned())
+                    self.error(
+                        None,
+                        "the Parquet reader failed on this file: it is damaged".to_owned(),
+                    )
                 })??;
                 visitor.absorb(fork)?;
             }
             Ok(())
         })
-    }
-
-    fn origin(&self) -> &str {
-        &self.origin
     }
 }
 
@@ -387,6 +419,17 @@ impl Pass<'_> {
                             )
                             .into());
                         }
+                        Err(BatchError::Inexact(i)) => {
+                            return Err(error(
+                                Some(leaf),
+                                row + 1,
+                                &format!(
+                                    "a 64-bit integer beyond 2^53 (the batch's non-null value {}) cannot be held exactly as a number: store ids this large as text",
+                                    i + 1
+                                ),
+                            )
+                            .into());
+                        }
                     }
                 }
                 // Per file column, its batch (the visitor asks by file column); per slot,
@@ -449,6 +492,9 @@ enum BatchError {
     Parquet(ParquetError),
     /// The row (in the batch) whose text is not UTF-8.
     Utf8(usize),
+    /// The value (among the batch's non-null values) of a 64-bit integer column beyond
+    /// 2^53, which a double cannot hold exactly.
+    Inexact(usize),
 }
 
 impl From<ParquetError> for BatchError {
@@ -535,20 +581,32 @@ impl Batch {
                 let got = read_typed(r, rows, def, nullable, v)?;
                 if unsigned {
                     spread(v, def, max_def, out, |x| {
-                        f64::from(x.cast_unsigned()) * scale
+                        f64::from(x.cast_unsigned()) / scale
                     });
                 } else {
-                    spread(v, def, max_def, out, |x| f64::from(x) * scale);
+                    spread(v, def, max_def, out, |x| f64::from(x) / scale);
                 }
                 got
             }
             Decoder::I64(r, v) => {
                 let got = read_typed(r, rows, def, nullable, v)?;
-                #[allow(clippy::cast_precision_loss)] // exact below 2^53: codes and ids
+                // Beyond 2^53 two ids would become one double (one PSU where the file has
+                // two): refused, never rounded.
+                let exact = |x: u64| x <= 1 << 53;
+                if let Some(i) = v.iter().position(|&x| {
+                    if unsigned {
+                        !exact(x.cast_unsigned())
+                    } else {
+                        !exact(x.unsigned_abs())
+                    }
+                }) {
+                    return Err(BatchError::Inexact(i));
+                }
+                #[allow(clippy::cast_precision_loss)] // exact: checked above
                 if unsigned {
-                    spread(v, def, max_def, out, |x| x.cast_unsigned() as f64 * scale);
+                    spread(v, def, max_def, out, |x| x.cast_unsigned() as f64 / scale);
                 } else {
-                    spread(v, def, max_def, out, |x| x as f64 * scale);
+                    spread(v, def, max_def, out, |x| x as f64 / scale);
                 }
                 got
             }

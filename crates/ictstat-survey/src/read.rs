@@ -8,7 +8,7 @@
 //! ([`Visitor::visit`], through the [`Values`] of the row's needed columns), evaluates
 //! the plan, codes the row's finest cell — the cross of every breakdown's code and the
 //! indicators' scope flags — and pushes it into the [`TableBuilder`]. A format is a
-//! [`Source`] that feeds it: [`CsvSource`] here; Parquet, Stata and SPSS later.
+//! [`Source`] that feeds it: [`CsvSource`] here; Parquet, Stata and SPSS in their modules.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -1070,12 +1070,17 @@ impl Visitor {
     /// split between the parts is added in another order, which may differ in the last
     /// bit).
     pub fn absorb(&mut self, other: Self) -> Result<(), TabulateError> {
-        let strata: Vec<u32> = other
-            .strata_ids
-            .keys()
-            .iter()
-            .map(|k| self.strata_ids.of_key(k))
-            .collect();
+        // Without a strata column every row is in stratum 0, which no key names.
+        let strata: Vec<u32> = if self.strata.is_none() {
+            vec![0]
+        } else {
+            other
+                .strata_ids
+                .keys()
+                .iter()
+                .map(|k| self.strata_ids.of_key(k))
+                .collect()
+        };
         let psus: Vec<u64> = other
             .psu_ids
             .keys()
