@@ -20,7 +20,8 @@
 //!   double-submit cookie), so that another site cannot sign a browser in to its own account.
 //! - **Rate limit**: failed sign-ins are counted per login and per client address; past the
 //!   limit the answer is 429 with `Retry-After` until the window ends, whether the password is
-//!   right or not. A successful sign-in clears its login's count.
+//!   right or not. A successful sign-in clears its login's count. Each attempt is counted
+//!   before its password is checked, and checks run at most one per core at a time.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -78,6 +79,9 @@ pub struct Sessions {
     pub config: SessionConfig,
     by_login: FailureLimiter,
     by_address: FailureLimiter,
+    /// Permits to run a password check: an Argon2 verification takes 19 MiB and tens of
+    /// milliseconds of a core, so at most one per core runs at a time whatever arrives.
+    verifiers: tokio::sync::Semaphore,
     presession_key: [u8; 32],
 }
 
@@ -88,6 +92,9 @@ impl Sessions {
         Sessions {
             by_login: FailureLimiter::new(config.failures_per_login, config.login_window),
             by_address: FailureLimiter::new(config.failures_per_address, config.login_window),
+            verifiers: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            ),
             config,
             presession_key,
         }
@@ -178,7 +185,7 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// True when the request carries a session cookie at all (valid or not).
-fn has_session_cookie(headers: &HeaderMap) -> bool {
+pub(crate) fn has_session_cookie(headers: &HeaderMap) -> bool {
     cookie(headers, SESSION_COOKIE).is_some()
 }
 
@@ -337,11 +344,21 @@ pub enum SignIn {
     Refused,
     /// Too many failures: try again after this long.
     Throttled(Duration),
+    /// Every password check is busy: try again after this long (nothing was counted).
+    Busy(Duration),
 }
 
-/// Handles a sign-in form: origin and pre-session token first (403 otherwise), then the rate
-/// limit, the password, and a new session. A session cookie sent along is ended, whatever it
-/// is: it is never the one the browser gets back.
+/// How long a sign-in waits for a free password check before it is answered
+/// [`SignIn::Busy`]: long enough to ride out a burst of honest sign-ins, short enough that a
+/// flood does not pile up waiting requests.
+const VERIFY_QUEUE_WAIT: Duration = Duration::from_secs(2);
+/// The `Retry-After` of [`SignIn::Busy`].
+const VERIFY_RETRY_AFTER: Duration = Duration::from_secs(5);
+
+/// Handles a sign-in form: origin and pre-session token first (403 otherwise), then the
+/// login's shape (anything no user can have is refused at once), the rate limit, a free
+/// password check, the password, and a new session. A session cookie sent along is ended,
+/// whatever it is: it is never the one the browser gets back.
 pub async fn sign_in(
     state: &AppState,
     headers: &HeaderMap,
@@ -361,43 +378,55 @@ pub async fn sign_in(
         ));
     }
     let login = login.trim();
+    // Nobody can have any other login: refuse it before it is counted, audited or hashed,
+    // so that outside text never reaches the audit log or the limiter's memory.
+    if !ictstat_store::accounts::is_valid_login(login) {
+        return Ok(SignIn::Refused);
+    }
     let login_key = login.to_lowercase();
     let address_key = crate::routes::limit_key(client);
     let client_text = client.map(|ip| ip.to_string());
     let limits = &state.sessions;
-    let wait = [
-        limits.by_login.blocked(&login_key),
-        limits.by_address.blocked(&address_key),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
-    if let Some(wait) = wait {
-        let actor = Actor {
-            user_id: None,
-            name: None,
-            client: client_text,
-        };
-        state
-            .db
-            .audit(
-                &actor,
-                "login_throttled",
-                Some(&format!("user:{login}")),
-                &serde_json::json!({ "retry_after_s": wait.as_secs().max(1) }),
-            )
-            .await?;
-        return Ok(SignIn::Throttled(wait));
+    // Reserved (counted as failed) before the password is checked, so that concurrent
+    // attempts cannot all pass the limit before any of them is counted.
+    let reserved = limits.by_login.reserve(&login_key).and_then(|()| {
+        limits.by_address.reserve(&address_key).inspect_err(|_| {
+            limits.by_login.release(&login_key);
+        })
+    });
+    if let Err(throttled) = reserved {
+        if throttled.first {
+            let actor = Actor {
+                user_id: None,
+                name: None,
+                client: client_text,
+            };
+            state
+                .db
+                .audit(
+                    &actor,
+                    "login_throttled",
+                    Some(&format!("user:{login}")),
+                    &serde_json::json!({ "retry_after_s": throttled.wait.as_secs().max(1) }),
+                )
+                .await?;
+        }
+        return Ok(SignIn::Throttled(throttled.wait));
     }
+    let permit = tokio::time::timeout(VERIFY_QUEUE_WAIT, limits.verifiers.acquire()).await;
+    let Ok(Ok(_permit)) = permit else {
+        limits.by_login.release(&login_key);
+        limits.by_address.release(&address_key);
+        return Ok(SignIn::Busy(VERIFY_RETRY_AFTER));
+    };
     let user = state
         .db
         .authenticate_password(login, password, client_text.as_deref())
         .await?;
     let Some(user) = user else {
-        limits.by_login.failed(&login_key);
-        limits.by_address.failed(&address_key);
         return Ok(SignIn::Refused);
     };
+    limits.by_address.release(&address_key);
     limits.by_login.reset(&login_key);
     let now = OffsetDateTime::now_utc();
     if let Some(old) = current(state, headers).await? {

@@ -80,17 +80,48 @@ pub fn files_sha256_hex<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) ->
 /// [`FailureLimiter::MAX_FAILURES`] failures in [`FailureLimiter::WINDOW`], the address is
 /// answered 429 until the window ends, even with a good token (a correct guess must not be
 /// told apart from a wrong one). The counts live in this process: several instances behind a
-/// load balancer each count their own. At most [`FailureLimiter::MAX_TRACKED`] addresses are
-/// tracked, so that a flood of addresses cannot exhaust memory: past it, expired windows are
-/// dropped, then the oldest.
+/// load balancer each count their own. At most [`FailureLimiter::MAX_TRACKED`] keys are
+/// tracked, so that a flood of keys cannot exhaust memory: past it, expired windows are
+/// dropped, then the oldest key that is not blocked. A blocked key is never forgotten (that
+/// would unblock it); when every tracked key is blocked, a new key is treated as blocked too.
 ///
 /// The sign-in limits ([`crate::session`]) are the same mechanism with their own limit and
-/// window, keyed by login and by address.
+/// window, keyed by login and by address; they [`reserve`](FailureLimiter::reserve) an
+/// attempt before checking the password, so that concurrent attempts cannot all pass the
+/// check before any of them is counted.
 #[derive(Debug)]
 pub struct FailureLimiter {
-    clients: Mutex<HashMap<String, (Instant, u32)>>,
+    clients: Mutex<HashMap<String, Window>>,
     max_failures: u32,
     window: Duration,
+}
+
+/// The failures of one key in its current window.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    started: Instant,
+    failures: u32,
+    /// Whether a refusal in this window has been audited already: one audit row per key and
+    /// window, however many refused attempts follow.
+    throttle_audited: bool,
+}
+
+impl Window {
+    fn new() -> Window {
+        Window {
+            started: Instant::now(),
+            failures: 0,
+            throttle_audited: false,
+        }
+    }
+}
+
+/// A refused attempt: how long to wait, and whether it is the first refusal of its key in
+/// this window (the one worth an audit row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttled {
+    pub wait: Duration,
+    pub first: bool,
 }
 
 impl Default for FailureLimiter {
@@ -113,42 +144,101 @@ impl FailureLimiter {
         }
     }
 
-    /// Forgets the failures of `client` (a successful sign-in clears its login's count).
-    pub fn reset(&self, client: &str) {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.remove(client);
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Window>> {
+        self.clients.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// How long `client` must wait, when it has failed too often.
+    fn expired(&self, w: &Window) -> bool {
+        w.started.elapsed() >= self.window
+    }
+
+    /// How long a key with window `w` must still wait, when it is blocked.
+    fn wait(&self, w: &Window) -> Option<Duration> {
+        let elapsed = w.started.elapsed();
+        (w.failures >= self.max_failures && elapsed < self.window).then(|| self.window - elapsed)
+    }
+
+    /// Makes room for one more key: drops expired windows, then the oldest key that is not
+    /// blocked. False when every tracked key is blocked.
+    fn make_room(&self, clients: &mut HashMap<String, Window>) -> bool {
+        if clients.len() < Self::MAX_TRACKED {
+            return true;
+        }
+        clients.retain(|_, w| !self.expired(w));
+        if clients.len() < Self::MAX_TRACKED {
+            return true;
+        }
+        let oldest = clients
+            .iter()
+            .filter(|(_, w)| self.wait(w).is_none())
+            .min_by_key(|(_, w)| w.started)
+            .map(|(k, _)| k.clone());
+        oldest.is_some_and(|k| clients.remove(&k).is_some())
+    }
+
+    /// Counts one failure of `client`; false when there is no room to track it.
+    fn count(&self, clients: &mut HashMap<String, Window>, client: &str) -> bool {
+        if !clients.contains_key(client) && !self.make_room(clients) {
+            return false;
+        }
+        let entry = clients
+            .entry(client.to_string())
+            .or_insert_with(Window::new);
+        if self.expired(entry) {
+            *entry = Window::new();
+        }
+        entry.failures += 1;
+        true
+    }
+
+    /// Forgets the failures of `client` (a successful sign-in clears its login's count).
+    pub fn reset(&self, client: &str) {
+        self.lock().remove(client);
+    }
+
+    /// How long `client` must wait, when it has failed too often (or when it is new and every
+    /// tracked key is blocked).
     pub fn blocked(&self, client: &str) -> Option<Duration> {
-        let clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        let (started, failures) = *clients.get(client)?;
-        let elapsed = started.elapsed();
-        (failures >= self.max_failures && elapsed < self.window).then(|| self.window - elapsed)
+        let mut clients = self.lock();
+        match clients.get(client) {
+            Some(w) => self.wait(w),
+            None => (!self.make_room(&mut clients)).then_some(self.window),
+        }
     }
 
     /// Records a failed attempt from `client`.
     pub fn failed(&self, client: &str) {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        if clients.len() >= Self::MAX_TRACKED && !clients.contains_key(client) {
-            let window = self.window;
-            clients.retain(|_, (started, _)| started.elapsed() < window);
-            if clients.len() >= Self::MAX_TRACKED
-                && let Some(oldest) = clients
-                    .iter()
-                    .min_by_key(|(_, (started, _))| *started)
-                    .map(|(k, _)| k.clone())
-            {
-                clients.remove(&oldest);
-            }
+        let mut clients = self.lock();
+        self.count(&mut clients, client);
+    }
+
+    /// Checks and counts an attempt of `client` in one step, as a failure until
+    /// [`release`](Self::release)d: refused when `client` is blocked (or cannot be tracked).
+    pub fn reserve(&self, client: &str) -> Result<(), Throttled> {
+        let mut clients = self.lock();
+        if let Some(w) = clients.get_mut(client)
+            && let Some(wait) = self.wait(w)
+        {
+            let first = !w.throttle_audited;
+            w.throttle_audited = true;
+            return Err(Throttled { wait, first });
         }
-        let entry = clients
-            .entry(client.to_string())
-            .or_insert((Instant::now(), 0));
-        if entry.0.elapsed() >= self.window {
-            *entry = (Instant::now(), 0);
+        if self.count(&mut clients, client) {
+            Ok(())
+        } else {
+            // Nothing tracks this key, so nothing can say whether it was audited: it is not.
+            Err(Throttled {
+                wait: self.window,
+                first: false,
+            })
         }
-        entry.1 += 1;
+    }
+
+    /// Takes back a [`reserve`](Self::reserve)d attempt that did not fail.
+    pub fn release(&self, client: &str) {
+        if let Some(w) = self.lock().get_mut(client) {
+            w.failures = w.failures.saturating_sub(1);
+        }
     }
 }
 
@@ -192,6 +282,8 @@ impl AppState {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::FailureLimiter;
 
     #[test]
@@ -213,5 +305,47 @@ mod tests {
         }
         let tracked = limiter.clients.lock().unwrap().len();
         assert_eq!(tracked, FailureLimiter::MAX_TRACKED);
+        // The blocked key was the oldest, but eviction passes it over.
+        assert!(limiter.blocked("a").is_some());
+    }
+
+    #[test]
+    fn reserving_counts_up_front_and_a_full_table_of_blocked_keys_refuses_new_ones() {
+        let limiter = FailureLimiter::new(2, Duration::from_secs(60));
+        assert_eq!(limiter.reserve("a"), Ok(()));
+        limiter.release("a");
+        assert_eq!(limiter.reserve("a"), Ok(()));
+        assert_eq!(limiter.reserve("a"), Ok(()));
+        let first = limiter.reserve("a").unwrap_err();
+        assert!(first.first && first.wait <= Duration::from_secs(60));
+        assert!(!limiter.reserve("a").unwrap_err().first);
+        // Fill the table with blocked keys: none is evicted, and a new key is refused.
+        {
+            let mut clients = limiter.clients.lock().unwrap();
+            let blocked = clients["a"];
+            for i in 0..FailureLimiter::MAX_TRACKED - 1 {
+                clients.insert(format!("k{i}"), blocked);
+            }
+        }
+        assert!(limiter.blocked("new").is_some());
+        assert!(limiter.reserve("new").is_err());
+        limiter.failed("new");
+        let clients = limiter.clients.lock().unwrap();
+        assert_eq!(clients.len(), FailureLimiter::MAX_TRACKED);
+        assert!(clients.contains_key("a") && !clients.contains_key("new"));
+        drop(clients);
+        // Expired windows are dropped to make room.
+        let short = FailureLimiter::new(1, Duration::from_millis(1));
+        short.failed("old");
+        std::thread::sleep(Duration::from_millis(5));
+        {
+            let mut clients = short.clients.lock().unwrap();
+            let old = clients["old"];
+            for i in 0..FailureLimiter::MAX_TRACKED - 1 {
+                clients.insert(format!("k{i}"), old);
+            }
+        }
+        assert_eq!(short.reserve("new"), Ok(()));
+        assert_eq!(short.clients.lock().unwrap().len(), 1);
     }
 }

@@ -299,6 +299,20 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Password(e.to_string()))
 }
 
+/// The audit log's name of the bootstrap administrator token; no user may have it.
+pub const BOOTSTRAP_LOGIN: &str = "bootstrap-token";
+
+/// True when `login` could be a user's: 1 to 64 ASCII letters, digits, `.`, `_`, `-` or `@`.
+/// Sign-in refuses anything else before counting or auditing it, so that no outside text of
+/// any length or shape reaches the audit log or the rate limiter.
+pub fn is_valid_login(login: &str) -> bool {
+    !login.is_empty()
+        && login.len() <= 64
+        && login
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'@'))
+}
+
 /// True when `password` matches the PHC string `hash` (its own parameters are used; the
 /// comparison is constant-time in the argon2 crate).
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -536,14 +550,16 @@ impl Db {
         password: &str,
         actor: &Actor,
     ) -> Result<User, StoreError> {
-        let valid_login = !login.is_empty()
-            && login.len() <= 64
-            && login
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
-        if !valid_login {
+        if !is_valid_login(login) {
             return Err(StoreError::Invalid(format!(
                 "`{login}` is not a valid login: use 1 to 64 letters, digits, `.`, `_`, `-` or `@`"
+            )));
+        }
+        // The audit log names the bootstrap token `bootstrap-token` and the command line
+        // `cli:<os user>`: no user may be mistaken for either (`:` is not a login character).
+        if login.eq_ignore_ascii_case(BOOTSTRAP_LOGIN) {
+            return Err(StoreError::Invalid(format!(
+                "`{login}` is reserved: the audit log names the bootstrap token so"
             )));
         }
         let password = password.to_string();

@@ -32,6 +32,14 @@ pub fn app(state: AppState) -> Router {
     ictstat_server::router_with(state, pages())
 }
 
+/// The largest body of a web form: the account forms hold a few short fields, and nothing
+/// outside should make the server read (let alone count or log) more.
+const FORM_BODY_LIMIT: usize = 8 * 1024;
+
+fn form_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(FORM_BODY_LIMIT)
+}
+
 /// The dashboard's routes, with an HTML "not found" page for every other path.
 fn pages() -> Router<AppState> {
     let cache = Arc::new(stats::StatsCache::default());
@@ -54,14 +62,22 @@ fn pages() -> Router<AppState> {
         .route("/assets/{file}", get(assets::serve))
         .route(
             "/signin",
-            get(pages::account::signin).post(pages::account::signin_post),
+            get(pages::account::signin)
+                .post(pages::account::signin_post)
+                .layer(form_limit()),
         )
-        .route("/signout", post(pages::account::signout))
+        .route(
+            "/signout",
+            post(pages::account::signout).layer(form_limit()),
+        )
         .route("/account", get(pages::account::page))
-        .route("/account/tokens", post(pages::account::create_token))
+        .route(
+            "/account/tokens",
+            post(pages::account::create_token).layer(form_limit()),
+        )
         .route(
             "/account/tokens/{id}/revoke",
-            post(pages::account::revoke_token),
+            post(pages::account::revoke_token).layer(form_limit()),
         )
         .fallback(error::not_found)
         .layer(axum::Extension(cache))

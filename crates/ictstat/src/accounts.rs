@@ -250,10 +250,13 @@ fn parse_lifetime(text: &str) -> anyhow::Result<std::time::Duration> {
     let Ok(n) = number.parse::<u64>() else {
         crate::usage!("`--expires-in {text}`: use a number of hours, days or weeks (12h, 90d, 2w)");
     };
-    if n == 0 || n * hours > MAX_EXPIRY_DAYS * 24 {
+    let total_hours = n
+        .checked_mul(hours)
+        .filter(|&h| (1..=MAX_EXPIRY_DAYS * 24).contains(&h));
+    let Some(total_hours) = total_hours else {
         crate::usage!("`--expires-in {text}`: between 1 hour and {MAX_EXPIRY_DAYS} days");
-    }
-    Ok(std::time::Duration::from_secs(n * hours * 3600))
+    };
+    Ok(std::time::Duration::from_secs(total_hours * 3600))
 }
 
 pub async fn token(database_url: &str, command: TokenCommand) -> anyhow::Result<u8> {

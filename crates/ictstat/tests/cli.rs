@@ -1347,3 +1347,31 @@ fn account_commands_refuse_bad_usage_with_exit_2() {
         );
     }
 }
+
+/// An expiry so large that hours times its unit overflows is a usage error, not a panic.
+#[test]
+fn token_expiry_that_overflows_is_refused_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = Db::sqlite_url(&dir.path().join("accounts.db"));
+    let out = run(
+        &[
+            "token",
+            "create",
+            "--user",
+            "nobody",
+            "--name",
+            "x",
+            "--scope",
+            "read",
+            "--expires-in",
+            "18446744073709551615w",
+        ],
+        &url,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("between 1 hour") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}

@@ -13,6 +13,8 @@ use crate::state::AppState;
 
 /// Most rows one page may hold.
 const MAX_LIMIT: usize = 1000;
+/// The largest `offset` of the audit log's pages.
+const MAX_OFFSET: usize = u32::MAX as usize;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -49,7 +51,7 @@ pub struct AuditPage {
 #[utoipa::path(get, path = "/audit", tag = "accounts", params(AuditParams),
     responses(
         (status = 200, description = "A page of the audit log", body = AuditPage),
-        (status = 400, description = "A bad time or limit", body = ApiError),
+        (status = 400, description = "A bad time, limit or offset", body = ApiError),
         (status = 401, description = "No token, or an unknown, expired or revoked one", body = ApiError),
         (status = 403, description = "Not an administrator, or the token lacks the `admin` scope", body = ApiError),
         (status = 429, description = "Too many failed token attempts from this address", body = ApiError)),
@@ -79,6 +81,12 @@ pub async fn list_audit(
         )));
     }
     let offset = p.offset.unwrap_or(0);
+    // Far past any real log, and small enough that the next page's offset cannot overflow.
+    if offset > MAX_OFFSET {
+        return Err(ApiError::bad_request(format!(
+            "`offset` must be at most {MAX_OFFSET}"
+        )));
+    }
     let query = AuditQuery {
         actor: p.actor,
         action: p.action,

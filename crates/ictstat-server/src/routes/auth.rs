@@ -29,7 +29,7 @@ use crate::ingest::ImportScope;
 use crate::state::AppState;
 
 /// How the bootstrap administrator token appears in the audit log and revisions.
-pub const BOOTSTRAP_ACTOR: &str = "bootstrap-token";
+pub const BOOTSTRAP_ACTOR: &str = ictstat_store::accounts::BOOTSTRAP_LOGIN;
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]

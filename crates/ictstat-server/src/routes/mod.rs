@@ -160,12 +160,19 @@ const EMBED_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' da
 /// Headers every answer carries: no MIME sniffing (an uploaded CSV echoed in an error must not
 /// run as HTML), no full URLs leaked to other sites, and a CSP on HTML pages. A handler that
 /// sets one of them itself keeps its own.
+///
+/// Only an `/embed/…` page that was found may be framed by other sites: an error page there
+/// has the full layout, whose header holds the sign-out form (a framed button is a clickjacking
+/// target). An HTML page of a request with a session cookie shows who is signed in and their
+/// CSRF token, so no shared cache may keep it (`private, no-store`, `Vary: Cookie`).
 async fn security_headers(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let embed = request.uri().path().starts_with("/embed/");
+    let with_session = crate::session::has_session_cookie(request.headers());
     let mut response = next.run(request).await;
+    let embed = embed && response.status().is_success();
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -186,6 +193,13 @@ async fn security_headers(
             } else {
                 PAGE_CSP
             }));
+        if with_session {
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            headers.append(header::VARY, HeaderValue::from_static("cookie"));
+        }
     }
     response
 }

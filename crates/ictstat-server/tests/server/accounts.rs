@@ -556,6 +556,21 @@ async fn audit_log_is_for_administrators_and_filters() {
             get("/api/v1/audit?limit=0".into(), &admin).await.status,
             StatusCode::BAD_REQUEST
         );
+        // An offset past any log is refused, not overflowed into a panic.
+        for offset in [u64::MAX, u64::from(u32::MAX) + 1] {
+            assert_eq!(
+                get(format!("/api/v1/audit?offset={offset}&limit=1000"), &admin)
+                    .await
+                    .status,
+                StatusCode::BAD_REQUEST
+            );
+        }
+        assert_eq!(
+            get(format!("/api/v1/audit?offset={}", u32::MAX), &admin)
+                .await
+                .json["returned"],
+            0
+        );
         assert_eq!(
             get("/api/v1/audit".into(), &provider).await.status,
             StatusCode::FORBIDDEN

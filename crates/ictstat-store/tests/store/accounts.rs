@@ -1,8 +1,8 @@
 //! Accounts, roles, API tokens and the audit log, on every backend.
 
 use ictstat_store::accounts::{
-    Actor, AuditQuery, Grant, OrganisationKind, Role, Scope, TokenCheck, hash_password, sha256_hex,
-    verify_password,
+    Actor, AuditQuery, Grant, OrganisationKind, Role, Scope, TokenCheck, hash_password,
+    is_valid_login, sha256_hex, verify_password,
 };
 use ictstat_store::{Db, StoreError};
 
@@ -127,10 +127,26 @@ async fn users_organisations_and_grants_are_stored_and_audited() {
             db.add_user("ann", "", &org.name, PASSWORD, &cli()).await,
             Err(StoreError::Exists(_))
         ));
-        assert!(matches!(
-            db.add_user("a b", "", &org.name, PASSWORD, &cli()).await,
-            Err(StoreError::Invalid(_))
-        ));
+        // No shape a login cannot have, and not the audit log's names of the bootstrap token
+        // and of the command line.
+        let long = "a".repeat(65);
+        for bad in [
+            "a b",
+            "",
+            &long,
+            "bootstrap-token",
+            "Bootstrap-Token",
+            "cli:root",
+        ] {
+            assert!(
+                matches!(
+                    db.add_user(bad, "", &org.name, PASSWORD, &cli()).await,
+                    Err(StoreError::Invalid(_))
+                ),
+                "{bad}"
+            );
+        }
+        assert!(is_valid_login(&"a".repeat(64)) && !is_valid_login(&long));
         // The table holds an Argon2id PHC string, never the password.
         let stored = all_text(db, "app_user").await;
         assert!(stored.contains("$argon2id$") && !stored.contains(PASSWORD));

@@ -24,7 +24,10 @@ fn private(
 ) -> Response {
     let mut response = (status, axum::response::Html(markup.into_string())).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     headers.append(header::VARY, HeaderValue::from_static("accept-language"));
     for (name, value) in extra {
         headers.append(name, value);
@@ -133,6 +136,17 @@ pub async fn signin_post(
                 &ctx,
                 &headers,
                 StatusCode::TOO_MANY_REQUESTS,
+                Some(&message),
+                vec![(header::RETRY_AFTER, HeaderValue::from(seconds))],
+            )
+        }
+        Ok(SignIn::Busy(wait)) => {
+            let seconds = wait.as_secs().max(1);
+            let message = ctx.f("account.busy", &[("seconds", &seconds)]);
+            signin_form(
+                &ctx,
+                &headers,
+                StatusCode::SERVICE_UNAVAILABLE,
                 Some(&message),
                 vec![(header::RETRY_AFTER, HeaderValue::from(seconds))],
             )

@@ -263,7 +263,7 @@ async fn sign_in_issues_a_new_hashed_session_and_sign_out_ends_it() {
         let page = browser.get("/account").await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("alice") && page.body.contains("action=\"/signout\""));
-        assert_eq!(page.headers[header::CACHE_CONTROL], "no-store");
+        assert_eq!(page.headers[header::CACHE_CONTROL], "private, no-store");
         assert_eq!(browser.get("/api/v1/me").await.status, StatusCode::OK);
         let mut attacker = Browser::new(state);
         attacker
@@ -683,6 +683,154 @@ async fn session_cookies_and_passwords_never_reach_the_logs() {
         &csrf,
     ] {
         assert!(!text.contains(secret), "`{secret}` is in the log");
+    }
+    scratch.finish().await.unwrap();
+}
+
+/// Every audit row of the database.
+async fn audit_rows(db: &Db) -> Vec<ictstat_store::accounts::AuditEntry> {
+    db.audit_entries(&ictstat_store::accounts::AuditQuery {
+        limit: 1000,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// A login no user can have is refused like a wrong password, but before it is counted or
+/// audited; a form past 8 KiB is not even read.
+#[tokio::test]
+async fn impossible_logins_are_refused_unaudited_and_uncounted() {
+    let (states, scratch) = sites("webbadlogin", SessionConfig::default()).await;
+    for state in &states {
+        add_user(&state.db, "alice", Role::Viewer).await;
+        let mut browser = Browser::new(state);
+        let csrf = browser.get("/signin").await.csrf();
+        let wrong = browser
+            .post("/signin", &format!("login=alice&password=x&csrf={csrf}"))
+            .await;
+        let before = audit_rows(&state.db).await.len();
+        let long = "a".repeat(65);
+        let spaced = format!("{}+x", "b".repeat(10));
+        // More attempts than the address may fail: none of them counts.
+        for _ in 0..25 {
+            for login in [long.as_str(), spaced.as_str(), "user%3Aroot", "%00"] {
+                let a = browser
+                    .post("/signin", &format!("login={login}&password=x&csrf={csrf}"))
+                    .await;
+                assert_eq!((a.status, &a.body), (wrong.status, &wrong.body), "{login}");
+            }
+        }
+        let huge = browser
+            .post(
+                "/signin",
+                &format!("login={}&password=x&csrf={csrf}", "a".repeat(100_000)),
+            )
+            .await;
+        assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(audit_rows(&state.db).await.len(), before);
+        assert_eq!(
+            browser.sign_in("alice", PASSWORD).await.status,
+            StatusCode::SEE_OTHER,
+            "not throttled"
+        );
+    }
+    scratch.finish().await.unwrap();
+}
+
+/// Concurrent wrong passwords for one login: each attempt is counted before its password is
+/// checked, so no more than the limit are checked, and the rest are throttled, audited once.
+#[tokio::test]
+async fn concurrent_sign_ins_cannot_outrun_the_limit() {
+    let (states, scratch) = sites("webrace", SessionConfig::default()).await;
+    for state in &states {
+        add_user(&state.db, "alice", Role::Viewer).await;
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..15 {
+            let mut browser = Browser::new(state);
+            let csrf = browser.get("/signin").await.csrf();
+            let mut req = Request::post("/signin")
+                .header(header::HOST, HOST)
+                .header(
+                    header::COOKIE,
+                    format!(
+                        "ictstat_presession={}",
+                        browser.cookies["ictstat_presession"]
+                    ),
+                )
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "login=alice&password=wrong&csrf={csrf}"
+                )))
+                .unwrap();
+            // Different addresses: only the login's limit applies.
+            let addr: SocketAddr = format!("192.0.2.{}:40000", 100 + i).parse().unwrap();
+            req.extensions_mut().insert(ConnectInfo(addr));
+            let app = ictstat_web::app(state.clone());
+            tasks.spawn(async move { app.oneshot(req).await.unwrap().status() });
+        }
+        let statuses = tasks.join_all().await;
+        let count = |s: StatusCode| statuses.iter().filter(|&&x| x == s).count();
+        assert_eq!(count(StatusCode::TOO_MANY_REQUESTS), 10, "{statuses:?}");
+        // Checked (401) or, on a slow machine, answered busy (503) without a check.
+        let failed = count(StatusCode::UNAUTHORIZED);
+        assert_eq!(failed + count(StatusCode::SERVICE_UNAVAILABLE), 5);
+        let rows = audit_rows(&state.db).await;
+        let of = |action: &str| rows.iter().filter(|r| r.action == action).count();
+        assert_eq!(of("login_failed"), failed);
+        assert_eq!(of("login_throttled"), 1);
+    }
+    scratch.finish().await.unwrap();
+}
+
+/// An `/embed/…` path that is not a chart is not framable: its page has the sign-out form.
+/// Pages shown to a signed-in browser are never cached.
+#[tokio::test]
+async fn signed_in_pages_are_private_and_embed_errors_unframable() {
+    let (states, scratch) = sites("webframe", SessionConfig::default()).await;
+    for state in &states {
+        add_user(&state.db, "alice", Role::Viewer).await;
+        let mut browser = Browser::new(state);
+        let anonymous = browser.get("/").await;
+        assert!(
+            !anonymous.headers[header::VARY]
+                .to_str()
+                .unwrap()
+                .contains("cookie")
+        );
+        assert_eq!(
+            browser.sign_in("alice", PASSWORD).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let csp = |a: &Answer| {
+            a.headers[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .to_string()
+        };
+        let missing = browser.get("/embed/no-such-thing").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert!(missing.body.contains("/signout"), "the full layout");
+        assert!(csp(&missing).contains("frame-ancestors 'self'"));
+        let chart = browser.get("/embed/indicators/IT_USE_ii99").await;
+        assert_eq!(chart.status, StatusCode::OK);
+        assert!(csp(&chart).contains("frame-ancestors *"));
+        for page in ["/", "/account", "/indicators", "/embed/no-such-thing"] {
+            let a = browser.get(page).await;
+            assert!(a.body.contains("/signout"), "{page}");
+            assert_eq!(
+                a.headers[header::CACHE_CONTROL],
+                "private, no-store",
+                "{page}"
+            );
+            assert!(
+                a.headers
+                    .get_all(header::VARY)
+                    .iter()
+                    .any(|v| v.to_str().unwrap().contains("cookie")),
+                "{page}"
+            );
+        }
     }
     scratch.finish().await.unwrap();
 }
