@@ -241,3 +241,49 @@ pub fn rel_diff(ours: f64, r: f64) -> f64 {
 pub fn parse(value: &str) -> f64 {
     number(value)
 }
+
+/// The plan of the golden comparison: the goldens' statistics as indicators, the goldens'
+/// domains as breakdowns, and one scoped indicator (men: `scope = "sex == 1"`) whose
+/// breakdown by urban/rural must equal R's sex × urban domains.
+pub const GOLDEN_PLAN: &str = r#"
+crosses = [["SEX", "URBANISATION"]]
+
+[indicator.internet]
+value = "internet == 1"
+
+[indicator.hours_mean]
+value = "hours"
+statistic = "mean"
+
+[indicator.hours_total]
+value = "hours"
+statistic = "total"
+
+[indicator.hours_per_user]
+value = "hours"
+denominator = "internet"
+statistic = "ratio"
+
+[indicator.internet_men]
+value = "internet == \"yes\""
+scope = "sex == 1"
+breakdowns = ["URBANISATION"]
+
+[labels.internet]
+yes = 1
+no = 0
+
+[breakdown.SEX]
+variable = "sex"
+codes = { 1 = 1, 2 = 2 }
+
+[breakdown.URBANISATION]
+codes = { 1 = "urban == 1", 2 = "urban == 2" }
+
+[breakdown.AGE]
+variable = "agegrp"
+
+[quality]
+suppress_below_n = 0
+suppress_above_cv = inf
+"#;

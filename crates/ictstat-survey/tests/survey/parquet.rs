@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::PathBuf;
 
+use crate::common::GOLDEN_PLAN;
 use ictstat_survey::{
     CsvSource, Design, ParquetSource, Plan, Source, TabulateError, Tabulation, tabulate,
 };
@@ -18,50 +19,12 @@ fn path(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The golden comparison's plan (tests/survey/tabulate.rs), reading a boolean `internet`
-/// through labels and `agegrp` as free codes from a dictionary string column.
-const PERSONS_PLAN: &str = r#"
-weight = "w"
-strata = "stratum"
-psu = "psu"
-nest = true
-crosses = [["SEX", "URBANISATION"]]
-
-[indicator.internet]
-value = "internet == 1"
-
-[indicator.hours_mean]
-value = "hours"
-statistic = "mean"
-
-[indicator.hours_per_user]
-value = "hours"
-denominator = "internet"
-statistic = "ratio"
-
-[indicator.internet_men]
-value = "internet == \"yes\""
-scope = "sex == 1"
-breakdowns = ["URBANISATION"]
-
-[labels.internet]
-yes = 1
-no = 0
-
-[breakdown.SEX]
-variable = "sex"
-codes = { 1 = 1, 2 = 2 }
-
-[breakdown.URBANISATION]
-codes = { 1 = "urban == 1", 2 = "urban == 2" }
-
-[breakdown.AGE]
-variable = "agegrp"
-
-[quality]
-suppress_below_n = 0
-suppress_above_cv = inf
-"#;
+/// The golden comparison's plan (`common::GOLDEN_PLAN`) with the design of persons.csv,
+/// reading a boolean `internet` through labels and `agegrp` as free codes from a
+/// dictionary string column.
+fn persons_plan() -> String {
+    format!("weight = \"w\"\nstrata = \"stratum\"\npsu = \"psu\"\nnest = true\n{GOLDEN_PLAN}")
+}
 
 /// Nulls in a scope, a mean, free codes and text comparisons.
 const MIXED_PLAN: &str = r#"
@@ -118,7 +81,7 @@ fn parquet(name: &str, threads: usize) -> ParquetSource {
 fn csv_and_parquet_tabulate_identically() {
     // Without the text columns (agegrp, region) every needed column holds numbers, and
     // the rows take the reader's batch path (`Visitor::visit_numbers`), nulls included.
-    let persons_numbers = PERSONS_PLAN.replace("[breakdown.AGE]\nvariable = \"agegrp\"\n", "");
+    let persons_numbers = persons_plan().replace("[breakdown.AGE]\nvariable = \"agegrp\"\n", "");
     let mixed_numbers = MIXED_PLAN
         .split("[breakdown.REGION]")
         .next()
@@ -128,7 +91,7 @@ fn csv_and_parquet_tabulate_identically() {
         .unwrap_or_default();
     assert!(!persons_numbers.contains("agegrp") && !mixed_numbers.contains("region"));
     for (toml, csv_name, pq_name) in [
-        (PERSONS_PLAN, "persons.csv", "persons.parquet"),
+        (persons_plan().as_str(), "persons.csv", "persons.parquet"),
         (MIXED_PLAN, "mixed.csv", "mixed.parquet"),
         (persons_numbers.as_str(), "persons.csv", "persons.parquet"),
         (mixed_numbers.as_str(), "mixed.csv", "mixed.parquet"),
@@ -179,10 +142,11 @@ fn rel(a: Option<f64>, b: Option<f64>) -> f64 {
 #[test]
 fn threads_agree_with_one_pass() {
     // Without strata every row is in stratum 0, which the merge must map too.
-    let unstratified = PERSONS_PLAN.replace("strata = \"stratum\"\n", "");
-    assert_ne!(unstratified, PERSONS_PLAN);
+    let persons = persons_plan();
+    let unstratified = persons.replace("strata = \"stratum\"\n", "");
+    assert_ne!(unstratified, persons);
     for (toml, name) in [
-        (PERSONS_PLAN, "persons.parquet"),
+        (persons.as_str(), "persons.parquet"),
         (unstratified.as_str(), "persons.parquet"),
         (MIXED_PLAN, "mixed.parquet"),
     ] {
@@ -262,7 +226,7 @@ fn truncated_and_damaged_files_are_errors_naming_the_file() {
             *x = 0xA5;
         }
     });
-    let e = run(PERSONS_PLAN, parquet_path(&damaged)).expect_err("damaged");
+    let e = run(&persons_plan(), parquet_path(&damaged)).expect_err("damaged");
     let msg = e.to_string();
     assert!(msg.contains("row group 0"), "{msg}");
     assert!(msg.contains("column `"), "{msg}");
@@ -275,7 +239,7 @@ fn parquet_path(p: &std::path::Path) -> ParquetSource {
 
 #[test]
 fn missing_and_unsupported_columns_are_errors_naming_them() {
-    let no_column = PERSONS_PLAN.replace(
+    let no_column = persons_plan().replace(
         "value = \"hours\"\nstatistic = \"mean\"",
         "value = \"income\"\nstatistic = \"mean\"",
     );
@@ -400,7 +364,7 @@ fn damaged_parquet_files_give_errors_never_panics() {
         let name = file.display().to_string();
         let outcome = std::panic::catch_unwind(|| match ParquetSource::open(&file) {
             Err(e) => Err(TabulateError::from(e)),
-            Ok(source) => run(PERSONS_PLAN, source.with_threads(2)),
+            Ok(source) => run(&persons_plan(), source.with_threads(2)),
         });
         match outcome {
             Err(_) => panic!("case {case}: a panic escaped"),

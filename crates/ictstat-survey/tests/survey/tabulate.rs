@@ -10,59 +10,13 @@ use std::path::PathBuf;
 
 use ictstat_survey::{CsvSource, Design, Plan, Quality, TabulateError, Tabulation, tabulate};
 
-use crate::common::{fixture, goldens, parse, rel_diff};
+use crate::common::{GOLDEN_PLAN as PLAN, fixture, goldens, parse, rel_diff};
 
 fn path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures/survey")
         .join(name)
 }
-
-/// The plan of the golden comparison: the goldens' statistics as indicators, the goldens'
-/// domains as breakdowns, and one scoped indicator (men: `scope = "sex == 1"`) whose
-/// breakdown by urban/rural must equal R's sex × urban domains.
-const PLAN: &str = r#"
-crosses = [["SEX", "URBANISATION"]]
-
-[indicator.internet]
-value = "internet == 1"
-
-[indicator.hours_mean]
-value = "hours"
-statistic = "mean"
-
-[indicator.hours_total]
-value = "hours"
-statistic = "total"
-
-[indicator.hours_per_user]
-value = "hours"
-denominator = "internet"
-statistic = "ratio"
-
-[indicator.internet_men]
-value = "internet == \"yes\""
-scope = "sex == 1"
-breakdowns = ["URBANISATION"]
-
-[labels.internet]
-yes = 1
-no = 0
-
-[breakdown.SEX]
-variable = "sex"
-codes = { 1 = 1, 2 = 2 }
-
-[breakdown.URBANISATION]
-codes = { 1 = "urban == 1", 2 = "urban == 2" }
-
-[breakdown.AGE]
-variable = "agegrp"
-
-[quality]
-suppress_below_n = 0
-suppress_above_cv = inf
-"#;
 
 /// One TOML holding the design and the plan: the design's top-level keys, the plan, then
 /// the design's tables (`[replicates]`).
