@@ -678,17 +678,7 @@ fn survey_tabulate_matches_r_and_refuses_bad_input() {
 #[test]
 fn survey_demo_tabulates_to_the_published_figure() {
     let dir = tempfile::tempdir().unwrap();
-    let demo = dir.path().join("demo");
-    let out = ictstat()
-        .args(["survey", "demo", "--persons", "20000", "-o"])
-        .arg(&demo)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let demo = demo_survey(dir.path());
     for f in ["persons.csv", "design.toml", "plan.toml"] {
         assert!(demo.join(f).exists(), "{f}");
     }

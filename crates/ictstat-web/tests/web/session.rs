@@ -98,6 +98,14 @@ struct Browser<'a> {
     client: &'a str,
 }
 
+/// The sign-in form's body (spaces of the password as `+`, as a browser sends them).
+fn signin_form(login: &str, password: &str, csrf: &str) -> String {
+    format!(
+        "login={login}&password={}&csrf={csrf}",
+        password.replace(' ', "+")
+    )
+}
+
 impl<'a> Browser<'a> {
     fn new(state: &'a AppState) -> Self {
         Browser {
@@ -171,14 +179,8 @@ impl<'a> Browser<'a> {
 
     async fn sign_in(&mut self, login: &str, password: &str) -> Answer {
         let csrf = self.get("/signin").await.csrf();
-        self.post(
-            "/signin",
-            &format!(
-                "login={login}&password={}&csrf={csrf}",
-                password.replace(' ', "+")
-            ),
-        )
-        .await
+        self.post("/signin", &signin_form(login, password, &csrf))
+            .await
     }
 
     fn session(&self) -> Option<String> {
@@ -228,13 +230,7 @@ async fn sign_in_issues_a_new_hashed_session_and_sign_out_ends_it() {
             .insert("ictstat_session".into(), planted.id.clone());
 
         let a = browser
-            .post(
-                "/signin",
-                &format!(
-                    "login=alice&password={}&csrf={csrf}",
-                    PASSWORD.replace(' ', "+")
-                ),
-            )
+            .post("/signin", &signin_form("alice", PASSWORD, &csrf))
             .await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
         assert_eq!(a.headers[header::LOCATION], "/account");
@@ -310,10 +306,7 @@ async fn sign_in_issues_a_new_hashed_session_and_sign_out_ends_it() {
             .send(
                 Method::POST,
                 "/signin",
-                &format!(
-                    "login=alice&password={}&csrf={csrf}",
-                    PASSWORD.replace(' ', "+")
-                ),
+                &signin_form("alice", PASSWORD, &csrf),
                 &[("x-forwarded-proto", "https")],
             )
             .await;
@@ -449,10 +442,7 @@ async fn state_changes_by_cookie_need_this_sessions_csrf_token_and_origin() {
         );
         let mut stranger = Browser::new(state);
         let a = stranger
-            .post(
-                "/signin",
-                &format!("login=alice&password={}&csrf=", PASSWORD.replace(' ', "+")),
-            )
+            .post("/signin", &signin_form("alice", PASSWORD, ""))
             .await;
         assert_eq!(a.status, StatusCode::FORBIDDEN);
         assert!(stranger.session().is_none());
@@ -461,10 +451,7 @@ async fn state_changes_by_cookie_need_this_sessions_csrf_token_and_origin() {
             .send(
                 Method::POST,
                 "/signin",
-                &format!(
-                    "login=alice&password={}&csrf={csrf}",
-                    PASSWORD.replace(' ', "+")
-                ),
+                &signin_form("alice", PASSWORD, &csrf),
                 &[("origin", "https://evil.example")],
             )
             .await;
