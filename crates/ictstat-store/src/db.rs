@@ -27,6 +27,10 @@ pub enum StoreError {
     /// A request the account rules refuse (a short password, a scope on an unscoped role…).
     #[error("{0}")]
     Invalid(String),
+    /// The data or the submission changed since the caller looked (optimistic concurrency):
+    /// what changed, and that nothing was written.
+    #[error("{0}")]
+    Conflict(String),
     /// The password hasher or the OS random source failed.
     #[error("password hashing failed: {0}")]
     Password(String),

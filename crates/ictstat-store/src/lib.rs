@@ -5,7 +5,8 @@
 //! Writes are revisions (`write`): a changed value closes the current version of a data point
 //! and adds a new one, in one transaction, so a crash leaves the previous state. Reads of the
 //! current data go to an in-memory `ReadModel` rebuilt after each write; reads "as of" a past
-//! revision go to the database (`read`). Accounts, roles, API tokens and the audit log are
+//! revision go to the database (`read`). The public sees the data as of the latest release
+//! (`releases`); providers' files wait as `submissions` for review and release. Accounts, roles, API tokens and the audit log are
 //! in `accounts`; web sessions in `sessions`.
 
 pub mod accounts;
@@ -13,10 +14,12 @@ mod catalog_sync;
 mod db;
 mod read;
 mod read_model;
+pub mod releases;
 mod rows;
 #[cfg(feature = "scratch")]
 pub mod scratch;
 pub mod sessions;
+pub mod submissions;
 mod write;
 
 pub use db::{Db, StoreError};

@@ -86,6 +86,21 @@ impl Db {
         }
     }
 
+    /// The public revision an `as_of` designates: a revision number must be at or below the
+    /// published cut (a later one is not public: the same error as one that does not exist);
+    /// a time gives the cut the public saw then.
+    pub async fn resolve_public_as_of(&self, as_of: &AsOf) -> Result<i64, StoreError> {
+        match as_of {
+            AsOf::Revision(r) => {
+                if *r > self.published_revision().await? || *r < 0 {
+                    return Err(StoreError::NoSuchRevision(*r));
+                }
+                Ok(*r)
+            }
+            AsOf::Time(t) => self.revision_public_at(t).await,
+        }
+    }
+
     /// Observations as they were at `revision` (see `resolve_as_of`), ordered by indicator,
     /// area, breakdown and period.
     pub async fn observations_as_of(
@@ -134,13 +149,15 @@ impl Db {
         })
     }
 
-    /// Every version of one data point, oldest first.
+    /// Every version of one data point up to revision `upto` (the published cut, for the
+    /// public), oldest first; a version replaced after `upto` is shown as current.
     pub async fn history(
         &self,
         indicator: &str,
         area: &str,
         breakdown: &Breakdown,
         period: &str,
+        upto: i64,
     ) -> Result<Vec<VersionRow>, StoreError> {
         let key = ictstat_core::SeriesKey {
             indicator: indicator.into(),
@@ -149,31 +166,45 @@ impl Db {
         }
         .text();
         let sql = "SELECT o.value, o.obs_status, o.unit_mult, o.nature, o.source, o.footnote, o.lower_bound, \
-                   o.upper_bound, o.std_error, o.valid_from, o.valid_to, r.created_at, r.author, r.file \
+                   o.upper_bound, o.std_error, o.valid_from, CASE WHEN o.valid_to <= $3 THEN o.valid_to END AS valid_to, \
+                   r.created_at, r.author, r.file \
                    FROM observation o JOIN series s ON s.id = o.series_id JOIN revision r ON r.id = o.valid_from \
-                   WHERE s.key = $1 AND o.period = $2 ORDER BY o.valid_from";
-        Ok(with_pool!(self, p => sqlx::query_as(sql).bind(key).bind(period).fetch_all(p).await?))
+                   WHERE s.key = $1 AND o.period = $2 AND o.valid_from <= $3 ORDER BY o.valid_from";
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sql).bind(key).bind(period).bind(upto).fetch_all(p).await?),
+        )
     }
 
-    /// Revisions, newest first.
-    pub async fn revisions(&self, limit: i64, offset: i64) -> Result<Vec<Revision>, StoreError> {
+    /// Revisions up to `upto` (the published cut, for the public), newest first.
+    pub async fn revisions(
+        &self,
+        upto: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Revision>, StoreError> {
         let sql = "SELECT id, created_at, author, kind, file, comment, content_hash, rows_inserted, rows_closed \
-                   FROM revision ORDER BY id DESC LIMIT $1 OFFSET $2";
-        Ok(with_pool!(self, p => sqlx::query_as(sql).bind(limit).bind(offset).fetch_all(p).await?))
+                   FROM revision WHERE id <= $1 ORDER BY id DESC LIMIT $2 OFFSET $3";
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sql).bind(upto).bind(limit).bind(offset).fetch_all(p).await?),
+        )
     }
 
-    /// The latest revision and all current observations, read in one snapshot so that the
-    /// revision is exactly the one the rows reflect; for building the read model.
-    pub(crate) async fn current_observations(
+    /// The published cut and every observation as of it, read in one snapshot so that the
+    /// cut is exactly the one the rows reflect; for building the read model.
+    pub(crate) async fn published_observations(
         &self,
     ) -> Result<(i64, Vec<ObservationRow>), StoreError> {
+        let now = crate::now_text();
         let (revision, rows): (i64, Vec<RawObservation>) = with_pool!(self, p => {
             let mut tx = p.begin_snapshot().await?;
-            let revision: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM revision").fetch_one(&mut *tx).await?;
+            let revision: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(revision), 0) FROM data_release WHERE publish_at <= $1")
+                .bind(&now).fetch_one(&mut *tx).await?;
             let mut qb = QueryBuilder::new("SELECT ");
             qb.push(OBSERVATION_COLUMNS).push(
-                " FROM observation o JOIN series s ON s.id = o.series_id WHERE o.valid_to IS NULL \
-                 ORDER BY s.indicator, s.area, s.breakdown, o.period",
+                " FROM observation o JOIN series s ON s.id = o.series_id WHERE o.valid_from <= ",
+            );
+            qb.push_bind(revision).push(" AND (o.valid_to IS NULL OR o.valid_to > ").push_bind(revision).push(
+                ") ORDER BY s.indicator, s.area, s.breakdown, o.period",
             );
             let rows = qb.build_query_as().fetch_all(&mut *tx).await?;
             tx.commit().await?;

@@ -1,10 +1,11 @@
-//! The in-memory read model of the current data.
+//! The in-memory read model of the published data.
 //!
 //! Public reads ask for the current data far more often than for history, and must answer in
-//! a few milliseconds. The read model holds every current observation, grouped by indicator
+//! a few milliseconds. The read model holds every observation as of the published cut (the
+//! latest release whose time has come, see `releases`), grouped by indicator
 //! and sorted by area, breakdown and period, as an immutable snapshot that is rebuilt after a
-//! write and swapped atomically, so readers never wait for writers. A server that shares its
-//! PostgreSQL with other instances polls the latest revision id to notice their writes.
+//! release and swapped atomically, so readers never wait for writers. The server polls the
+//! published cut, which notices an embargo ending and other instances' releases.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -15,9 +16,10 @@ use crate::db::{Db, StoreError};
 use crate::read::ObservationQuery;
 use crate::rows::ObservationRow;
 
-/// A consistent set of current observations as of one revision.
+/// A consistent set of published observations as of one revision.
 #[derive(Debug, Default)]
 pub struct Snapshot {
+    /// The published cut the rows are as of.
     pub revision: i64,
     by_indicator: HashMap<String, Vec<ObservationRow>>,
 }
@@ -111,13 +113,13 @@ impl ReadModel {
         self.current.load_full()
     }
 
-    /// Rebuilds the snapshot if the database has moved past it; returns whether it did.
+    /// Rebuilds the snapshot if the published cut has moved past it; returns whether it did.
     pub async fn refresh(&self, db: &Db) -> Result<bool, StoreError> {
         let _one_at_a_time = self.rebuilding.lock().await;
-        if db.latest_revision().await? == self.current.load().revision {
+        if db.published_revision().await? == self.current.load().revision {
             return Ok(false);
         }
-        let (revision, rows) = db.current_observations().await?;
+        let (revision, rows) = db.published_observations().await?;
         if revision <= self.current.load().revision {
             return Ok(false);
         }

@@ -19,11 +19,21 @@ pub struct ObservationRow {
     pub attributes: Attributes,
     /// The revision that wrote this version.
     pub revision: i64,
+    /// True when this version replaced a value that a release had published: the value was
+    /// revised (its history lists the versions).
+    pub revised: bool,
 }
 
-/// The columns every observation read selects, in `RawObservation`'s order.
+/// The columns every observation read selects, in `RawObservation`'s order. `revised` asks
+/// whether an older version of the data point was covered by a release cut before this
+/// version was written (an older version that no release published was never public, so
+/// replacing it is not a revision anyone saw). Most data points have one version, and the
+/// index on (series, period, valid_from) answers them without looking at releases.
 pub(crate) const OBSERVATION_COLUMNS: &str = "s.indicator, s.area, s.breakdown, o.period, o.value, o.obs_status, \
-     o.unit_mult, o.nature, o.source, o.footnote, o.lower_bound, o.upper_bound, o.std_error, o.valid_from";
+     o.unit_mult, o.nature, o.source, o.footnote, o.lower_bound, o.upper_bound, o.std_error, o.valid_from, \
+     EXISTS (SELECT 1 FROM observation e WHERE e.series_id = o.series_id AND e.period = o.period \
+             AND e.valid_from < o.valid_from AND EXISTS (SELECT 1 FROM data_release r \
+             WHERE r.revision >= e.valid_from AND r.revision < o.valid_from)) AS revised";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct RawObservation {
@@ -35,6 +45,7 @@ pub(crate) struct RawObservation {
     #[sqlx(flatten)]
     attributes: StoredAttributes,
     valid_from: i64,
+    revised: bool,
 }
 
 impl From<RawObservation> for ObservationRow {
@@ -48,6 +59,7 @@ impl From<RawObservation> for ObservationRow {
             value: r.value,
             attributes: r.attributes.into(),
             revision: r.valid_from,
+            revised: r.revised,
         }
     }
 }

@@ -230,6 +230,7 @@ fn copy_row(buf: &mut Vec<u8>, sid: i64, o: &Observation, rev: i64) {
 #[derive(sqlx::FromRow)]
 struct Current {
     id: i64,
+    valid_from: i64,
     series_id: i64,
     period: String,
     value: Option<f64>,
@@ -245,6 +246,37 @@ impl Current {
     }
 }
 
+/// The conflict error: how many data points, and the first few by name.
+fn conflict_error(base: i64, conflicts: &[(&Observation, i64, &str)]) -> StoreError {
+    let named: Vec<String> = conflicts
+        .iter()
+        .take(5)
+        .map(|(o, rev, who)| {
+            format!(
+                "{} {} {}{} (revision {rev} by {who})",
+                o.key.indicator,
+                o.key.area,
+                o.period,
+                if o.key.breakdown.is_total() {
+                    String::new()
+                } else {
+                    format!(" [{}]", o.key.breakdown)
+                }
+            )
+        })
+        .collect();
+    StoreError::Conflict(format!(
+        "{} data points were changed by someone else after revision {base}, which this write was based on: {}{}; nothing was written",
+        conflicts.len(),
+        named.join("; "),
+        if conflicts.len() > named.len() {
+            "; …"
+        } else {
+            ""
+        }
+    ))
+}
+
 impl Db {
     /// Writes observations as one revision. Data points whose content is unchanged are left
     /// alone; if nothing changes at all, no revision is created. The caller has validated the
@@ -257,6 +289,21 @@ impl Db {
         self.write_keeping(meta, observations, |_| false).await
     }
 
+    /// As [`Db::write`], for a writer who saw the data as of revision `base` (optimistic
+    /// concurrency): if a data point it would change has been given another value since, by
+    /// a write that was not a derivation, nothing is written and the error names the data
+    /// points and who changed them. Checked under the write lock, so no interleaving of
+    /// writers loses an update.
+    pub async fn write_over(
+        &self,
+        meta: &RevisionMeta,
+        observations: &[Observation],
+        base: i64,
+    ) -> Result<WriteOutcome, StoreError> {
+        self.write_inner(meta, observations, |_| false, Some(base))
+            .await
+    }
+
     /// As [`Db::write`], but a data point whose current version `keep` holds on to is left as
     /// it is (counted as unchanged). The decision is taken under the write lock, so it also
     /// sees what other processes wrote since the caller read the data: values ictstat derives
@@ -266,6 +313,16 @@ impl Db {
         meta: &RevisionMeta,
         observations: &[Observation],
         keep: impl Fn(&StoredAttributes) -> bool + Sync,
+    ) -> Result<WriteOutcome, StoreError> {
+        self.write_inner(meta, observations, keep, None).await
+    }
+
+    async fn write_inner(
+        &self,
+        meta: &RevisionMeta,
+        observations: &[Observation],
+        keep: impl Fn(&StoredAttributes) -> bool + Sync,
+        base: Option<i64>,
     ) -> Result<WriteOutcome, StoreError> {
         let started = std::time::Instant::now();
         with_pool!(self, pool => {
@@ -331,7 +388,7 @@ impl Db {
             if missing.len() < distinct_keys.len() {
                 for chunk in indicators.iter().collect::<Vec<_>>().chunks(BATCH) {
                     let mut qb = QueryBuilder::new(
-                        "SELECT o.id, o.series_id, o.period, o.value, o.obs_status, o.unit_mult, o.nature, o.source, \
+                        "SELECT o.id, o.valid_from, o.series_id, o.period, o.value, o.obs_status, o.unit_mult, o.nature, o.source, \
                          o.footnote, o.lower_bound, o.upper_bound, o.std_error \
                          FROM observation o JOIN series s ON s.id = o.series_id \
                          WHERE o.valid_to IS NULL AND s.indicator IN (",
@@ -353,15 +410,48 @@ impl Db {
             let mut outcome = WriteOutcome::default();
             let mut to_close: Vec<i64> = Vec::new();
             let mut to_insert: Vec<(i64, &Observation)> = Vec::new();
+            // Data points changed since `base` that this write would change again.
+            let mut newer: Vec<(&Observation, i64)> = Vec::new();
             for (obs, &series_index) in observations.iter().zip(&row_series) {
                 let sid = series_ids[series_index];
                 match current.get(&(sid, obs.period)) {
                     Some(c) if c.same_as(obs) || keep(&c.attributes) => outcome.unchanged += 1,
                     Some(c) => {
+                        if base.is_some_and(|b| c.valid_from > b) {
+                            newer.push((obs, c.valid_from));
+                        }
                         to_close.push(c.id);
                         to_insert.push((sid, obs));
                     }
                     None => to_insert.push((sid, obs)),
+                }
+            }
+            if let Some(base) = base
+                && !newer.is_empty()
+            {
+                // Which of them a person or an import wrote: derived values are recomputed from
+                // their inputs, so replacing them loses nothing.
+                let mut revisions: Vec<i64> = newer.iter().map(|(_, r)| *r).collect();
+                revisions.sort_unstable();
+                revisions.dedup();
+                let mut people: HashMap<i64, String> = HashMap::new();
+                for chunk in revisions.chunks(BATCH) {
+                    let mut qb = QueryBuilder::new("SELECT id, author FROM revision WHERE kind <> 'derived' AND id IN (");
+                    let mut sep = qb.separated(", ");
+                    for id in chunk {
+                        sep.push_bind(*id);
+                    }
+                    qb.push(")");
+                    let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                    people.extend(rows);
+                }
+                let conflicts: Vec<(&Observation, i64, &str)> = newer
+                    .iter()
+                    .filter_map(|(o, rev)| people.get(rev).map(|who| (*o, *rev, who.as_str())))
+                    .collect();
+                if !conflicts.is_empty() {
+                    tx.rollback().await?;
+                    return Err(conflict_error(base, &conflicts));
                 }
             }
             if to_insert.is_empty() {

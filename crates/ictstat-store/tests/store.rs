@@ -9,6 +9,8 @@ use ictstat_store::{AsOf, Db, ObservationQuery, ReadModel, RevisionMeta};
 
 #[path = "store/accounts.rs"]
 mod accounts;
+#[path = "store/releases.rs"]
+mod releases;
 #[path = "store/sessions.rs"]
 mod sessions;
 
@@ -42,6 +44,22 @@ fn meta(file: &str) -> RevisionMeta {
         file: Some(file.into()),
         ..RevisionMeta::default()
     }
+}
+
+/// Publishes everything written so far as release `name`, now.
+async fn release(db: &Db, name: &str) -> ictstat_store::releases::Release {
+    db.add_release(
+        &ictstat_store::releases::NewRelease {
+            name: name.into(),
+            kind: "release",
+            description: None,
+            publish_at: None,
+            submissions: vec![],
+        },
+        &ictstat_store::accounts::Actor::cli("tester"),
+    )
+    .await
+    .unwrap()
 }
 
 fn all() -> ObservationQuery {
@@ -113,7 +131,7 @@ async fn revisions_close_old_versions_and_reads_travel_in_time() {
         assert!(db.resolve_as_of(&AsOf::Revision(r2 + 1)).await.is_err());
 
         let history = db
-            .history("IT_USE_ii99", "004", &Breakdown::total(), "2019")
+            .history("IT_USE_ii99", "004", &Breakdown::total(), "2019", r2)
             .await
             .unwrap();
         let versions: Vec<(Option<f64>, i64, Option<i64>)> = history
@@ -126,7 +144,7 @@ async fn revisions_close_old_versions_and_reads_travel_in_time() {
         );
         assert_eq!(history[0].file.as_deref(), Some("a.csv"));
 
-        let revisions = db.revisions(10, 0).await.unwrap();
+        let revisions = db.revisions(r2, 10, 0).await.unwrap();
         assert_eq!(
             revisions.iter().map(|r| r.id).collect::<Vec<_>>(),
             vec![r2, r1]
@@ -290,6 +308,7 @@ async fn read_model_answers_like_the_database() {
             .unwrap()
             .revision
             .unwrap();
+        release(db, "r1").await;
         let model = ReadModel::load(db).await.unwrap();
         let snap = model.snapshot();
         assert_eq!(snap.revision, rev);

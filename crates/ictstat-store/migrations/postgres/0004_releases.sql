@@ -1,0 +1,71 @@
+-- Releases and submissions, PostgreSQL dialect (the SQLite twin is ../sqlite/0004_releases.sql;
+-- the schema parity test compares them).
+--
+-- A release (`data_release`: RELEASE is an SQL keyword) makes the data written up to one revision
+-- (`revision`, the cut) public from `publish_at` (an embargo when it is in the future). The
+-- public reads answer as of the cut of the latest release whose time has come, so the release row
+-- is the commit point of a publication: until it is inserted nothing of it is public, and a
+-- publication that stops half-way leaves the previous release as the public data. Releases are
+-- ordered: a later release never becomes public before an earlier one (`publish_at` does not
+-- decrease), so that an embargoed cut cannot leak through a later one. `kind` is `release` for a
+-- named publication of submissions and `direct` for an administrator's import, which publishes
+-- itself.
+CREATE TABLE data_release (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('release', 'direct')),
+    description TEXT,
+    revision BIGINT NOT NULL,
+    publish_at TEXT COLLATE "C" NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX data_release_publish_at ON data_release (publish_at);
+
+-- A provider's file on its way to a release: validated at upload (the report is kept), then
+-- reviewed (accepted or rejected, with comments on rows), then published by a release, which
+-- writes it as one revision. `payload` is the validated observations as ictstat's long CSV,
+-- so that what was reviewed is exactly what is published. `base_revision` is the public cut
+-- the provider saw: publishing over a data point someone else has changed since is a conflict,
+-- never a silent overwrite. `indicators` and `areas` (space-separated) say whose review it
+-- needs and whose scope it is in.
+CREATE TABLE submission (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    created_at TEXT COLLATE "C" NOT NULL,
+    submitter_id BIGINT REFERENCES app_user (id),
+    submitter TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    comment TEXT,
+    base_revision BIGINT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected', 'published', 'withdrawn')),
+    observations BIGINT NOT NULL,
+    indicators TEXT NOT NULL,
+    areas TEXT NOT NULL,
+    report TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    reviewed_by TEXT,
+    reviewed_at TEXT COLLATE "C",
+    review_comment TEXT,
+    release_id BIGINT REFERENCES data_release (id),
+    revision BIGINT
+);
+CREATE INDEX submission_status ON submission (status, id);
+
+-- Review comments, on the whole submission (no key) or on one of its data points.
+CREATE TABLE submission_comment (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    submission_id BIGINT NOT NULL REFERENCES submission (id),
+    at TEXT COLLATE "C" NOT NULL,
+    author TEXT NOT NULL,
+    series_key TEXT,
+    period TEXT,
+    body TEXT NOT NULL
+);
+CREATE INDEX submission_comment_submission ON submission_comment (submission_id, id);
+
+-- Data stored before releases existed was public as soon as it was written: one release
+-- covers it, public from its last write.
+INSERT INTO data_release (name, kind, description, revision, publish_at, created_at, created_by)
+SELECT 'initial', 'direct', 'the data written before releases existed', MAX(id), MAX(created_at), MAX(created_at), 'ictstat'
+FROM revision HAVING COUNT(*) > 0;
