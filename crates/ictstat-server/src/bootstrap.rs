@@ -153,6 +153,7 @@ pub async fn init(db: &Db, catalog: &Arc<Catalog>) -> Result<InitReport, IngestE
             kind: "bundled".into(),
             comment: Some("bundled open data".into()),
             skip_derived: true,
+            hold_release: true,
             ..ImportOptions::default()
         };
         let result = import(
@@ -169,6 +170,8 @@ pub async fn init(db: &Db, catalog: &Arc<Catalog>) -> Result<InitReport, IngestE
     }
     // Rates from counts and population (and back) where the bundled files lack one of them.
     report.derived = crate::ingest::derive_values(db, catalog, &[], &[]).await?;
+    // The bundled data and its derived values become public together.
+    crate::ingest::release_direct(db, "bundled", "ictstat").await?;
     db.set_meta("bundled_data", &fingerprint).await?;
     Ok(report)
 }

@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// An error answer. `code` values are documented in the README: `bad-request`, `not-found`,
-/// `unauthorized`, `forbidden`, `payload-too-large`, `too-many-requests`, `internal`.
+/// `unauthorized`, `forbidden`, `conflict`, `payload-too-large`, `too-many-requests`,
+/// `internal`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
     #[serde(skip)]
@@ -66,7 +67,12 @@ impl IntoResponse for ApiError {
 impl From<ictstat_store::StoreError> for ApiError {
     fn from(e: ictstat_store::StoreError) -> Self {
         match e {
-            ictstat_store::StoreError::NoSuchRevision(_) => ApiError::not_found(e.to_string()),
+            ictstat_store::StoreError::NoSuchRevision(_)
+            | ictstat_store::StoreError::Missing(_) => ApiError::not_found(e.to_string()),
+            ictstat_store::StoreError::Conflict(_) | ictstat_store::StoreError::Exists(_) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
+            }
+            ictstat_store::StoreError::Invalid(_) => ApiError::bad_request(e.to_string()),
             other => {
                 tracing::error!("store error: {other}");
                 ApiError::new(

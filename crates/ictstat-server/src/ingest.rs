@@ -10,6 +10,8 @@ use ictstat_core::{Catalog, Diagnostic, Observation, Report, SeriesKey, Severity
 use ictstat_formats::{ReadOptions, read};
 use ictstat_stats::checks::Checks;
 use ictstat_stats::derive::{Definitions, derive};
+use ictstat_store::accounts::Actor;
+use ictstat_store::releases::{NewRelease, Release};
 use ictstat_store::{
     Db, ObservationQuery, RevisionMeta, StoreError, StoredAttributes, WriteOutcome,
 };
@@ -71,7 +73,7 @@ impl ImportScope {
 
     /// The first observation outside the scope and how many are. Rows of a series share
     /// their key, so the check runs once per series, not once per row.
-    fn outside(&self, observations: &[Observation]) -> Option<(OutOfScopeRow, usize)> {
+    pub(crate) fn outside(&self, observations: &[Observation]) -> Option<(OutOfScopeRow, usize)> {
         let mut first = None;
         let mut count = 0;
         let mut last: Option<(&Arc<SeriesKey>, bool)> = None;
@@ -113,6 +115,11 @@ pub struct ImportOptions {
     /// Do not derive values after the write (the first-start loader derives once, after all
     /// the bundled files).
     pub skip_derived: bool,
+    /// Leave the revisions unreleased: not public until a release covers them (the
+    /// first-start loader releases once, after all the bundled files). Otherwise an import,
+    /// which only administrators and the command line may run, publishes itself as a
+    /// `direct` release.
+    pub hold_release: bool,
 }
 
 /// One input file.
@@ -177,6 +184,10 @@ pub struct ImportResult {
     /// Why the derivation after a written import failed (the import itself stands).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub derive_error: Option<String>,
+    /// The `direct` release that made the import public (its `publish_at` is later than now
+    /// when an embargoed release is pending: the import waits for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<Release>,
 }
 
 impl ImportResult {
@@ -185,25 +196,14 @@ impl ImportResult {
     }
 }
 
-/// Reads, validates and (unless rejected or a dry run) writes `files` as one revision.
+/// Reads, validates and (unless rejected or a dry run) writes `files` as one revision, then
+/// derives values from them and publishes them (see [`ImportOptions::hold_release`]). No
+/// scope applies: only administrators and the command line import directly.
 pub async fn import(
     db: &Db,
     catalog: Arc<Catalog>,
     files: Vec<InputFile>,
     opts: &ImportOptions,
-) -> Result<ImportResult, IngestError> {
-    import_within(db, catalog, files, opts, None).await
-}
-
-/// As [`import`], for an importer who may write only `scope` (`None`: everything, as
-/// administrators and the command line may). One valid row outside it refuses the whole
-/// import, dry runs included, with [`IngestError::OutOfScope`].
-pub async fn import_within(
-    db: &Db,
-    catalog: Arc<Catalog>,
-    files: Vec<InputFile>,
-    opts: &ImportOptions,
-    scope: Option<&ImportScope>,
 ) -> Result<ImportResult, IngestError> {
     let started = std::time::Instant::now();
     let read_opts = opts.read.clone();
@@ -221,10 +221,6 @@ pub async fn import_within(
         observations.len(),
         started.elapsed()
     );
-
-    if let Some((first, count)) = scope.and_then(|s| s.outside(&observations)) {
-        return Err(IngestError::OutOfScope { first, count });
-    }
 
     // With `skip_invalid`, errors are tolerated as long as something valid remains: a binary
     // file or a file whose every row is wrong is rejected all the same.
@@ -245,6 +241,7 @@ pub async fn import_within(
             outcome: None,
             derived: None,
             derive_error: None,
+            release: None,
         });
     }
     let meta = RevisionMeta {
@@ -293,6 +290,11 @@ pub async fn import_within(
             }
         }
     }
+    let release = if status == ImportStatus::Written && !opts.hold_release {
+        release_direct(db, &opts.kind, &opts.author).await?
+    } else {
+        None
+    };
     Ok(ImportResult {
         status,
         files: file_results,
@@ -300,11 +302,39 @@ pub async fn import_within(
         outcome: Some(outcome),
         derived,
         derive_error,
+        release,
     })
 }
 
+/// Publishes what has been written since the latest release as a `direct` release named
+/// `{kind}-{revision}` (unique, since revisions are), by `author`. `None` when there is
+/// nothing new to release.
+pub async fn release_direct(
+    db: &Db,
+    kind: &str,
+    author: &str,
+) -> Result<Option<Release>, StoreError> {
+    let latest = db.latest_revision().await?;
+    let released = db.releases(true).await?.first().map_or(0, |r| r.revision);
+    if latest <= released {
+        return Ok(None);
+    }
+    let actor = Actor {
+        name: Some(author.to_string()),
+        ..Actor::default()
+    };
+    let release = NewRelease {
+        name: format!("{kind}-{latest}"),
+        kind: "direct",
+        description: Some(format!("{kind} by {author}, published as written")),
+        publish_at: None,
+        submissions: vec![],
+    };
+    Ok(Some(db.add_release(&release, &actor).await?))
+}
+
 /// Serialises an import's write and the derivation after it (see `import`).
-static WRITE_AND_DERIVE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static WRITE_AND_DERIVE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Derives the values of `catalog/derived.toml` for `areas` (all when empty) from the current
 /// data and writes them as one `derived` revision. Only the areas and indicators an import

@@ -8,9 +8,11 @@ pub mod bootstrap;
 pub mod compute;
 mod error;
 pub mod ingest;
+pub mod publish;
 mod routes;
 pub mod session;
 mod state;
+pub mod submit;
 
 pub use error::ApiError;
 pub use routes::{

@@ -15,6 +15,8 @@ use tower::ServiceExt;
 
 #[path = "server/accounts.rs"]
 mod accounts;
+#[path = "server/workflow.rs"]
+mod workflow;
 
 const TOKEN: &str = "test-admin-token";
 
@@ -608,8 +610,9 @@ async fn sdmx_vintages_map_onto_revisions() {
     for app in apps {
         app.import("internet.csv", SDMX_CSV.as_bytes(), Some(TOKEN), "")
             .await;
-        let (_, revisions) = app.get("/api/v1/revisions").await;
-        let first = revisions[0]["created_at"].as_str().unwrap().to_string();
+        // Vintages are what the public saw: the times releases made data public.
+        let (_, releases) = app.get("/api/v1/releases").await;
+        let first = releases[0]["publish_at"].as_str().unwrap().to_string();
         // Answers are cached per data revision: asked twice, then after an import.
         let india = format!("/sdmx/data/DF_ICT/{}?endPeriod=2021", internet_key("356"));
         let csv = Some("application/vnd.sdmx.data+csv;version=2.0.0");
@@ -632,7 +635,7 @@ async fn sdmx_vintages_map_onto_revisions() {
             "{after}"
         );
 
-        // updatedAfter the first revision: only the revised value.
+        // updatedAfter the first release: only the revised value.
         let uri = format!(
             "/sdmx/data/DF_ICT/{}?updatedAfter={first}",
             internet_key("")
@@ -643,7 +646,7 @@ async fn sdmx_vintages_map_onto_revisions() {
             sdmx_csv_rows(&body),
             vec![("356".into(), "_T".into(), "2021".into(), 47.0)]
         );
-        // asOf the first revision: the value before the revision.
+        // asOf the first release: the value before the revision.
         let uri =
             format!("/sdmx/data/dataflow/ICTSTAT/DF_ICT/1.0/A.G.IT_USE_ii99.356?asOf={first}");
         let (status, _, body) = app.sdmx(&uri, csv2).await;

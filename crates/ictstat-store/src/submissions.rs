@@ -73,6 +73,8 @@ pub struct Submission {
     pub submitter: String,
     #[serde(skip)]
     pub submitter_id: Option<i64>,
+    /// The submitter's organisation (none for the command line).
+    pub organisation: Option<String>,
     pub file_name: String,
     /// SHA-256 of the uploaded file.
     pub content_hash: String,
@@ -159,6 +161,7 @@ struct SubmissionRow {
     created_at: String,
     submitter: String,
     submitter_id: Option<i64>,
+    organisation: Option<String>,
     file_name: String,
     content_hash: String,
     comment: Option<String>,
@@ -175,9 +178,10 @@ struct SubmissionRow {
     revision: Option<i64>,
 }
 
-const SUBMISSION_COLUMNS: &str = "s.id, s.created_at, s.submitter, s.submitter_id, s.file_name, s.content_hash, s.comment, \
+const SUBMISSION_COLUMNS: &str = "s.id, s.created_at, s.submitter, s.submitter_id, g.name AS organisation, s.file_name, s.content_hash, s.comment, \
      s.base_revision, s.status, s.observations, s.indicators, s.areas, s.report, s.reviewed_by, s.reviewed_at, \
-     s.review_comment, r.name AS release, s.revision FROM submission s LEFT JOIN data_release r ON r.id = s.release_id";
+     s.review_comment, r.name AS release, s.revision FROM submission s LEFT JOIN data_release r ON r.id = s.release_id \
+     LEFT JOIN app_user u ON u.id = s.submitter_id LEFT JOIN organisation g ON g.id = u.organisation_id";
 
 impl TryFrom<SubmissionRow> for Submission {
     type Error = StoreError;
@@ -188,6 +192,7 @@ impl TryFrom<SubmissionRow> for Submission {
             created_at: r.created_at,
             submitter: r.submitter,
             submitter_id: r.submitter_id,
+            organisation: r.organisation,
             file_name: r.file_name,
             content_hash: r.content_hash,
             comment: r.comment,

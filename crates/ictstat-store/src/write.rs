@@ -300,8 +300,25 @@ impl Db {
         observations: &[Observation],
         base: i64,
     ) -> Result<WriteOutcome, StoreError> {
-        self.write_inner(meta, observations, |_| false, Some(base))
+        self.write_inner(meta, observations, |_| false, Some(base), false)
             .await
+    }
+
+    /// What [`Db::write_over`] would do, without writing: the same conflict error, or the
+    /// counts. A publication checks all its submissions this way before writing any.
+    pub async fn check_over(
+        &self,
+        observations: &[Observation],
+        base: i64,
+    ) -> Result<WriteOutcome, StoreError> {
+        self.write_inner(
+            &RevisionMeta::default(),
+            observations,
+            |_| false,
+            Some(base),
+            true,
+        )
+        .await
     }
 
     /// As [`Db::write`], but a data point whose current version `keep` holds on to is left as
@@ -314,7 +331,8 @@ impl Db {
         observations: &[Observation],
         keep: impl Fn(&StoredAttributes) -> bool + Sync,
     ) -> Result<WriteOutcome, StoreError> {
-        self.write_inner(meta, observations, keep, None).await
+        self.write_inner(meta, observations, keep, None, false)
+            .await
     }
 
     async fn write_inner(
@@ -323,6 +341,7 @@ impl Db {
         observations: &[Observation],
         keep: impl Fn(&StoredAttributes) -> bool + Sync,
         base: Option<i64>,
+        dry_run: bool,
     ) -> Result<WriteOutcome, StoreError> {
         let started = std::time::Instant::now();
         with_pool!(self, pool => {
@@ -454,9 +473,10 @@ impl Db {
                     return Err(conflict_error(base, &conflicts));
                 }
             }
-            if to_insert.is_empty() {
-                // Nothing to record; new empty series (impossible without observations) aside,
-                // the transaction wrote nothing worth keeping.
+            if to_insert.is_empty() || dry_run {
+                outcome.inserted = to_insert.len() as u64;
+                outcome.closed = to_close.len() as u64;
+                // Nothing to record, or a dry run: the rollback also undoes the new series.
                 tx.rollback().await?;
                 return Ok(outcome);
             }

@@ -79,6 +79,44 @@ pub enum Command {
     /// Survey microdata to indicators with design-based standard errors.
     #[command(subcommand)]
     Survey(SurveyCommand),
+    /// Releases: what the public sees. Publish accepted submissions (and imports made with
+    /// --hold), under embargo if wanted; list releases; show what one changed.
+    #[command(subcommand)]
+    Release(ReleaseCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ReleaseCommand {
+    /// Publish every accepted submission (or those given) and every unreleased import as one
+    /// named release, atomically: until it completes the public sees the previous release.
+    #[command(
+        after_help = "Examples:\n  ictstat release publish 2026-12\n  ictstat release publish 2027-q1 --at 2027-01-15T09:00:00Z --description \"Q1 update\"\n  ictstat release publish fix-ken --submission 12,14\n\nExit code 3 when a submission is not accepted, two give the same data point, or\nsomeone changed one of its data points since it was submitted (nothing is published)."
+    )]
+    Publish(ReleasePublishArgs),
+    /// List releases, newest first, embargoed ones included.
+    #[command(after_help = "Example:\n  ictstat release list")]
+    List,
+    /// What a release changed since the one before it.
+    #[command(after_help = "Example:\n  ictstat release show 2026-12")]
+    Show {
+        /// The release's name.
+        name: String,
+    },
+}
+
+#[derive(Args)]
+pub struct ReleasePublishArgs {
+    /// Letters, digits, `.`, `-`, `_`; unique.
+    pub name: String,
+    /// When it becomes public (RFC 3339 time or a date); now when absent. A time to come is
+    /// an embargo.
+    #[arg(long)]
+    pub at: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Publish only these accepted submissions (comma-separated or repeated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub submission: Vec<i64>,
 }
 
 #[derive(Subcommand)]
@@ -221,6 +259,11 @@ pub struct ImportArgs {
     /// Who imports (default: $USER).
     #[arg(long, env = "USER", default_value = "unknown")]
     pub author: String,
+    /// Write without publishing: the revision stays out of the public data until
+    /// `ictstat release publish` (an embargoed release, say) covers it. Otherwise the import
+    /// publishes itself as a `direct` release.
+    #[arg(long)]
+    pub hold: bool,
 }
 
 #[derive(Args)]

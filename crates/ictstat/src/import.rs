@@ -119,6 +119,12 @@ pub fn print_result(result: &ImportResult, json: bool) {
     if let Some(e) = &result.derive_error {
         println!("deriving values failed (the import stands): {e}");
     }
+    if let Some(r) = &result.release {
+        println!(
+            "published as release {} (revision {}), public from {}",
+            r.name, r.revision, r.publish_at
+        );
+    }
 }
 
 pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<u8> {
@@ -134,6 +140,7 @@ pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<u8> {
         kind: "import".into(),
         comment: args.comment.clone(),
         skip_derived: false,
+        hold_release: args.hold,
     };
     let files = load_files(&args.read)?;
     let (db, catalog) = crate::serve::open(database_url).await?;
@@ -181,6 +188,7 @@ fn check(args: &ReadArgs, ok_status: ImportStatus) -> anyhow::Result<u8> {
             outcome: None,
             derived: None,
             derive_error: None,
+            release: None,
         },
         args.json,
     );

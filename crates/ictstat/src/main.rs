@@ -9,6 +9,7 @@ mod compute;
 mod export;
 mod import;
 mod list;
+mod release;
 mod serve;
 mod survey;
 mod survey_import;
@@ -84,6 +85,7 @@ fn main() -> ExitCode {
             Command::Org(command) => accounts::org(&cli.database_url, command).await,
             Command::User(command) => accounts::user(&cli.database_url, command).await,
             Command::Token(command) => accounts::token(&cli.database_url, command).await,
+            Command::Release(command) => release::run(&cli.database_url, command).await,
             Command::Survey(cli::SurveyCommand::Tabulate(args)) => {
                 survey::tabulate(&cli.database_url, args).await
             }

@@ -157,6 +157,7 @@ async fn import(
         kind: "survey".into(),
         comment: args.comment.clone(),
         skip_derived: false,
+        hold_release: false,
     };
     let files = vec![InputFile {
         name: format!("{name} (estimates)"),

@@ -175,30 +175,27 @@ async fn malformed_files_are_refused_and_change_nothing() {
     }
 }
 
-#[tokio::test]
-async fn killed_import_leaves_the_database_as_before() {
-    let (dir, url) = initialised();
-    let before = counts(&url).await;
-    // A file large enough that its write transaction spills to the WAL before it commits.
-    let path = dir.path().join("large.csv");
+/// `rows` rows of Internet use (a long CSV with its header) over every country, year and
+/// sex × urbanisation × age breakdown, after skipping the first `skip`: files large enough
+/// that writing them takes long enough to be interrupted.
+fn internet_use_rows(skip: usize, rows: usize) -> String {
     let mut text = String::from("indicator,area,period,sex,urbanisation,age,value\n");
     let catalog = ictstat_core::Catalog::embedded().unwrap();
     let countries = catalog
         .areas
         .iter()
         .filter(|a| a.kind == ictstat_core::AreaKind::Country);
-    let mut rows = 0;
+    let mut cells = Vec::new();
     'fill: for area in countries {
         for year in 1960..2025 {
             for sex in ["_T", "F", "M"] {
                 for urb in ["_T", "U", "R"] {
                     for age in ["_T", "Y15T24", "Y25T64", "Y_GE65"] {
-                        text.push_str(&format!(
-                            "IT_USE_ii99,{},{year},{sex},{urb},{age},50\n",
+                        cells.push(format!(
+                            "IT_USE_ii99,{},{year},{sex},{urb},{age},50.125\n",
                             area.code
                         ));
-                        rows += 1;
-                        if rows == 300_000 {
+                        if cells.len() == skip + rows {
                             break 'fill;
                         }
                     }
@@ -206,6 +203,19 @@ async fn killed_import_leaves_the_database_as_before() {
             }
         }
     }
+    for line in &cells[skip..] {
+        text.push_str(line);
+    }
+    text
+}
+
+#[tokio::test]
+async fn killed_import_leaves_the_database_as_before() {
+    let (dir, url) = initialised();
+    let before = counts(&url).await;
+    // A file large enough that its write transaction spills to the WAL before it commits.
+    let path = dir.path().join("large.csv");
+    let text = internet_use_rows(0, 300_000);
     std::fs::write(&path, text).unwrap();
     // A small page cache makes SQLite spill the open transaction to the WAL long before it
     // commits, so a growing WAL means "killed mid-transaction", not "killed mid-commit".
@@ -264,6 +274,128 @@ async fn killed_import_leaves_the_database_as_before() {
     let after = counts(&url).await;
     assert_eq!(after.1, before.1 + 1);
     assert!(after.0 >= before.0 + 300_000, "{after:?}");
+}
+
+/// A publication killed after it has written one of its two submissions, but before its
+/// release row, leaves the previous release as the public data, and both submissions
+/// accepted; publishing again completes it, writing the first submission as unchanged.
+#[tokio::test]
+async fn killed_publication_leaves_the_previous_release_public() {
+    use ictstat_server::ingest::InputFile;
+    use ictstat_server::submit::{SubmitOptions, submit};
+    use ictstat_store::accounts::Actor;
+    use ictstat_store::submissions::{Decision, SubmissionStatus};
+
+    let (_dir, url) = initialised();
+    let db = Db::connect(&url).await.unwrap();
+    let catalog = std::sync::Arc::new(ictstat_core::Catalog::embedded().unwrap());
+    let mut ids = Vec::new();
+    for (name, skip) in [("first.csv", 0), ("second.csv", 150_000)] {
+        let files = vec![InputFile {
+            name: name.into(),
+            bytes: internet_use_rows(skip, 150_000).into_bytes(),
+        }];
+        let result = submit(
+            &db,
+            catalog.clone(),
+            files,
+            &SubmitOptions::default(),
+            None,
+            &Actor::cli("nso"),
+        )
+        .await
+        .unwrap();
+        let id = result.submission.expect("a valid submission").id;
+        db.review_submission(id, Decision::Accept, None, &[], &Actor::cli("custodian"))
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let all = ictstat_store::ObservationQuery {
+        limit: usize::MAX >> 2,
+        ..Default::default()
+    };
+    let cut = db.published_revision().await.unwrap();
+    let public = db.observations_as_of(&all, cut).await.unwrap();
+    let revisions = db.counts().await.unwrap().1;
+    db.close().await;
+
+    let mut child = ictstat()
+        .env("ICTSTAT_SQLITE_CACHE_KIB", "512")
+        .args(["release", "publish", "2026-12", "--database-url", &url])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    // Killed once the first submission's revision is committed.
+    while counts(&url).await.1 == revisions {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the publication finished before it could be killed; make the submissions larger"
+        );
+        assert!(Instant::now() < deadline, "the publication never wrote");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success(), "killed, not finished");
+
+    let db = Db::connect(&url).await.unwrap();
+    assert_eq!(
+        db.counts().await.unwrap().1,
+        revisions + 1,
+        "killed after the first write"
+    );
+    assert!(db.release("2026-12").await.unwrap().is_none());
+    assert_eq!(db.published_revision().await.unwrap(), cut);
+    assert_eq!(
+        db.observations_as_of(&all, cut).await.unwrap(),
+        public,
+        "the public data changed"
+    );
+    let model = ictstat_store::ReadModel::load(&db).await.unwrap();
+    assert_eq!(model.snapshot().len(), public.len());
+    for id in &ids {
+        let s = db.submission(*id).await.unwrap().unwrap();
+        assert_eq!(s.status, SubmissionStatus::Accepted);
+    }
+    db.close().await;
+
+    // Publishing again completes the release.
+    let out = run(&["release", "publish", "2026-12"], &url);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(&format!(
+            "submission {}: revision none, 0 new versions, 0 closed, 150000 unchanged",
+            ids[0]
+        )),
+        "{text}"
+    );
+    let db = Db::connect(&url).await.unwrap();
+    let release = db.release("2026-12").await.unwrap().unwrap();
+    assert_eq!(db.published_revision().await.unwrap(), release.revision);
+    for id in &ids {
+        let s = db.submission(*id).await.unwrap().unwrap();
+        assert_eq!(
+            (s.status, s.release.as_deref()),
+            (SubmissionStatus::Published, Some("2026-12"))
+        );
+    }
+    let model = ictstat_store::ReadModel::load(&db).await.unwrap();
+    let snapshot = model.snapshot();
+    // 50.125 is in no bundled series: every row of both submissions is public.
+    let published = snapshot
+        .indicator_rows("IT_USE_ii99")
+        .iter()
+        .filter(|r| r.value == Some(50.125))
+        .count();
+    assert_eq!(published, 300_000);
+    db.close().await;
 }
 
 #[tokio::test]
@@ -1078,9 +1210,14 @@ fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &str) -
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
     let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    let json = if body.starts_with('{') {
+        "Content-Type: application/json\r\n"
+    } else {
+        ""
+    };
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{auth}Content-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{auth}{json}Content-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
@@ -1094,11 +1231,13 @@ fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &str) -
     (status, body)
 }
 
-/// The README's walk-through: an organisation, the first administrator and a provider from
-/// the command line (passwords on standard input), a token printed once, then `ictstat serve`
-/// takes the provider's in-scope file and refuses another country's row, and refuses the token
-/// once revoked. Every step is in the audit log; neither the token nor its hash is in the
-/// database's token table as the token, nor in the server's debug log.
+/// The README's walk-through: organisations, the first administrator, a provider and a
+/// custodian from the command line (passwords on standard input), tokens printed once, then
+/// `ictstat serve` takes the provider's in-scope file as a submission (not public) and refuses
+/// another country's row; the custodian accepts it with a comment on its row; the
+/// administrator publishes it with `ictstat release publish`, and the running server serves
+/// it; the token is refused once revoked. Every step is in the audit log; neither the token
+/// nor its hash is in the database's token table as the token, nor in the server's debug log.
 #[tokio::test]
 async fn accounts_and_tokens_from_the_command_line_to_the_api() {
     let (_dir, url) = initialised();
@@ -1219,6 +1358,39 @@ async fn accounts_and_tokens_from_the_command_line_to_the_api() {
         "{list}"
     );
 
+    ok(run(&["org", "add", "ITU", "--kind", "agency"], &url));
+    ok(run_with_stdin(
+        &[
+            "user",
+            "add",
+            "itu",
+            "--org",
+            "ITU",
+            "--password-stdin",
+            "--role",
+            "custodian",
+            "--indicator",
+            "17.8.1",
+        ],
+        &url,
+        "a third long passphrase\n",
+    ));
+    let custodian = ok(run(
+        &[
+            "token",
+            "create",
+            "--user",
+            "itu",
+            "--name",
+            "review",
+            "--scope",
+            "submit,read",
+        ],
+        &url,
+    ))
+    .trim()
+    .to_string();
+
     // The server, with its debug log captured.
     let mut server = ictstat()
         .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &url])
@@ -1248,18 +1420,81 @@ async fn accounts_and_tokens_from_the_command_line_to_the_api() {
 
     let kenya = "indicator,area,period,sex,value,source\nIT_USE_ii99,KEN,2024,_T,41.5,KNBS\n";
     let uganda = format!("{kenya}IT_USE_ii99,UGA,2024,_T,27.0,UBOS\n");
-    let path = "/api/v1/imports?file_name=kenya.csv";
+    let path = "/api/v1/submissions?file_name=kenya.csv";
+    let public = "/api/v1/observations?indicator=IT_USE_ii99&area=KEN&start=2024";
     let (status, body) = http(&addr, "GET", "/api/v1/me", Some(&token), "");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"actor\":\"knbs\""), "{body}");
+    // A provider imports nothing directly: they submit for review.
+    let (status, body) = http(
+        &addr,
+        "POST",
+        "/api/v1/imports?file_name=kenya.csv",
+        Some(&token),
+        kenya,
+    );
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("/api/v1/submissions"), "{body}");
     let (status, body) = http(&addr, "POST", path, Some(&token), kenya);
-    assert_eq!(status, 200, "{body}");
-    assert!(body.contains("\"status\":\"written\""), "{body}");
+    assert_eq!(status, 201, "{body}");
+    assert!(body.contains("\"status\":\"pending\""), "{body}");
     let before = counts(&url).await;
     let (status, body) = http(&addr, "POST", path, Some(&token), &uganda);
     assert_eq!(status, 403, "{body}");
     assert!(body.contains("area 800"), "{body}");
     assert_eq!(counts(&url).await, before);
+    // Submitted is not public: the public still sees the bundled ITU value.
+    let (_, body) = http(&addr, "GET", public, None, "");
+    assert!(body.contains("34.9762") && !body.contains("41.5"), "{body}");
+
+    // The custodian reviews, with a comment on the row; the administrator publishes from
+    // the command line; the server notices the release.
+    let (status, body) = http(
+        &addr,
+        "POST",
+        "/api/v1/submissions/1/review",
+        Some(&custodian),
+        r#"{"decision":"accept","comment":"matches the KNBS release","comments":[{"series_key":"IT_USE_ii99|404|","period":"2024","body":"checked against table 4.2"}]}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let published = ok(run(
+        &[
+            "release",
+            "publish",
+            "2024-kenya",
+            "--description",
+            "KNBS 2024",
+        ],
+        &url,
+    ));
+    assert!(
+        published.contains("release 2024-kenya published"),
+        "{published}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, body) = http(&addr, "GET", public, None, "");
+        if body.contains("41.5") {
+            assert!(body.contains("\"revised\":true"), "{body}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the release never became public: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (status, body) = http(&addr, "GET", "/api/v1/releases/2024-kenya", None, "");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("\"revised\":1") && body.contains("\"author\":\"knbs\""),
+        "{body}"
+    );
+    let shown = ok(run(&["release", "show", "2024-kenya"], &url));
+    assert!(
+        shown.contains("IT_USE_ii99 404 _T 2024: 41.5 (revised from 34.9762"),
+        "{shown}"
+    );
 
     let id = list.split_whitespace().next().unwrap();
     ok(run(&["token", "revoke", id], &url));
@@ -1270,7 +1505,10 @@ async fn accounts_and_tokens_from_the_command_line_to_the_api() {
     reader.join().unwrap();
 
     let log = log.lock().unwrap().clone();
-    assert!(log.contains("/api/v1/imports"), "the debug log was read");
+    assert!(
+        log.contains("/api/v1/submissions"),
+        "the debug log was read"
+    );
     assert!(
         !log.contains(&token[4..])
             && !log.contains(&ictstat_store::accounts::sha256_hex(token.as_bytes()))
@@ -1294,14 +1532,23 @@ async fn accounts_and_tokens_from_the_command_line_to_the_api() {
         .unwrap_or_else(|_| "unknown".into());
     let me = format!("cli:{os_user}");
     let expected: Vec<(String, String)> = [
+        // The first start published the bundled data.
+        ("ictstat", "release_published"),
         (me.as_str(), "organisation_created"),
         (&me, "user_created"),
         (&me, "role_granted"),
         (&me, "user_created"),
         (&me, "role_granted"),
         (&me, "token_created"),
-        ("knbs", "import"),
+        (&me, "organisation_created"),
+        (&me, "user_created"),
+        (&me, "role_granted"),
+        (&me, "token_created"),
         ("knbs", "import_refused"),
+        ("knbs", "submission_created"),
+        ("knbs", "submission_refused"),
+        ("itu", "submission_reviewed"),
+        (&me, "release_published"),
         (&me, "token_revoked"),
         ("", "token_refused"),
     ]

@@ -1,19 +1,20 @@
-//! `POST /api/v1/imports`: a file in the request body, validated and written like
-//! `ictstat import` does.
+//! `POST /api/v1/imports`: a file in the request body, validated, written and published like
+//! `ictstat import` does: administrators only. Providers and custodians submit files for
+//! review instead (`/api/v1/submissions`).
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use ictstat_formats::{Format, ReadOptions};
-use ictstat_store::accounts::Scope;
+use ictstat_formats::ReadOptions;
+use ictstat_store::accounts::{Role, Scope};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::auth::Caller;
 use super::extract::Query;
+use super::submissions::{parse_format, upload_body};
 use crate::error::ApiError;
-use crate::ingest::{ImportOptions, ImportResult, InputFile, import_within};
+use crate::ingest::{ImportOptions, ImportResult, InputFile, import};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -38,12 +39,10 @@ pub struct ImportParams {
     pub comment: Option<String>,
 }
 
-/// Imports one file given as the request body, with a token of the `submit` scope. An
-/// administrator may import anything; a custodian the rows of their indicators; a provider
-/// the rows of their (area, indicator) pairs: one row outside them refuses the file (403,
-/// naming the row) and nothing is written. Answers 200 with the report when the file was
-/// written (or was a dry run, or changed nothing), 422 with the report when it was rejected
-/// and nothing was written. Imports and refused imports are audited (`import`,
+/// Imports one file given as the request body and publishes it as a `direct` release:
+/// administrators, with a token of the `submit` scope. Answers 200 with the report when the
+/// file was written (or was a dry run, or changed nothing), 422 with the report when it was
+/// rejected and nothing was written. Imports and refused imports are audited (`import`,
 /// `import_refused`). The body is read only once the caller is known to be allowed to
 /// import at all.
 #[utoipa::path(post, path = "/imports", tag = "imports", params(ImportParams),
@@ -51,7 +50,7 @@ pub struct ImportParams {
     responses(
         (status = 200, description = "Written, unchanged or dry run", body = ImportResult),
         (status = 401, description = "No token, or an unknown, expired or revoked one", body = ApiError),
-        (status = 403, description = "The token lacks the `submit` scope, no role of the user imports, or a row is outside their scope: nothing was written", body = ApiError),
+        (status = 403, description = "The token lacks the `submit` scope, or the caller is not an administrator (submit for review instead)", body = ApiError),
         (status = 413, description = "Upload too large", body = ApiError),
         (status = 422, description = "Rejected: the report says why; nothing was written", body = ImportResult),
         (status = 429, description = "Too many failed token attempts from this address", body = ApiError)),
@@ -112,34 +111,16 @@ async fn import_as(
     request: Request,
 ) -> Result<(StatusCode, ImportResult), ApiError> {
     caller.require(Scope::Submit)?;
-    let scope = caller.import_scope()?;
-    // Bounded by the router's `DefaultBodyLimit`, like the `Bytes` extractor.
-    let body = Bytes::from_request(request, state).await.map_err(|r| {
-        let code = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            "payload-too-large"
-        } else {
-            "bad-request"
-        };
-        ApiError::new(
-            r.status(),
-            code,
-            format!(
-                "{} (the limit is {} bytes)",
-                r.body_text(),
-                state.config.max_upload_bytes
-            ),
-        )
-    })?;
-    let format = match p.format.as_deref() {
-        None => None,
-        Some(f) => Some(
-            f.parse::<Format>()
-                .map_err(|_| ApiError::bad_request(format!("unknown format `{f}`")))?,
-        ),
-    };
+    if !caller.has_role(Role::Administrator) {
+        return Err(ApiError::forbidden(
+            "importing directly is for administrators: submit the file for review with POST /api/v1/submissions",
+        ));
+    }
+    // Bounded by the router's `DefaultBodyLimit`.
+    let body = upload_body(state, request).await?;
     let opts = ImportOptions {
         read: ReadOptions {
-            format,
+            format: parse_format(p.format.as_deref())?,
             indicator: p.indicator,
             area: p.area,
             source: p.source,
@@ -151,19 +132,13 @@ async fn import_as(
         kind: "import".into(),
         comment: p.comment,
         skip_derived: false,
+        hold_release: false,
     };
     let files = vec![InputFile {
         name: p.file_name,
         bytes: body.to_vec(),
     }];
-    let result = import_within(
-        &state.db,
-        state.catalog.clone(),
-        files,
-        &opts,
-        scope.as_ref(),
-    )
-    .await?;
+    let result = import(&state.db, state.catalog.clone(), files, &opts).await?;
     if result
         .outcome
         .as_ref()

@@ -13,7 +13,9 @@ mod me;
 mod observations;
 mod params;
 mod progress;
+mod releases;
 mod sdmx;
+mod submissions;
 mod validation;
 
 pub use aggregates::AggregateParams;
@@ -54,7 +56,9 @@ use crate::state::AppState;
         (name = "catalogue", description = "Indicators, frameworks, targets and areas"),
         (name = "data", description = "Observations, their history and availability"),
         (name = "statistics", description = "Aggregates and progress computed from the data"),
-        (name = "imports", description = "Loading files (a token with the `submit` scope, within the user's roles)"),
+        (name = "imports", description = "Loading files directly (administrators; the import publishes itself)"),
+        (name = "submissions", description = "Files submitted for review (providers, custodians), reviewed with comments on rows"),
+        (name = "releases", description = "Publication: what the public sees, embargoes, and what each release changed"),
         (name = "accounts", description = "The caller and the audit log (API tokens)")
     )
 )]
@@ -103,9 +107,19 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(index::ict_development_index))
         .routes(routes!(validation::validate_current))
         .routes(routes!(imports::create_import))
+        .routes(routes!(
+            submissions::create_submission,
+            submissions::list_submissions
+        ))
+        .routes(routes!(submissions::get_submission))
+        .routes(routes!(submissions::review_submission))
+        .routes(routes!(submissions::withdraw_submission))
+        .routes(routes!(releases::list_releases, releases::create_release))
+        .routes(routes!(releases::get_release))
+        .routes(routes!(releases::list_embargoes))
         .routes(routes!(me::me))
         .routes(routes!(audit::list_audit))
-        // Only imports have bodies; this bounds them.
+        // Uploads have the largest bodies; this bounds every body.
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes))
 }
 

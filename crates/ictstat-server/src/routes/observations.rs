@@ -66,7 +66,7 @@ pub async fn list_observations(
     let (revision, mut rows): (i64, Vec<&ObservationRow>) = match params.as_of()? {
         None => (snapshot.revision, snapshot.query(&probe)),
         Some(as_of) => {
-            let revision = state.db.resolve_as_of(&as_of).await?;
+            let revision = state.db.resolve_public_as_of(&as_of).await?;
             owned = state.db.observations_as_of(&probe, revision).await?;
             (revision, owned.iter().collect())
         }
@@ -151,7 +151,8 @@ pub struct History {
     pub versions: Vec<VersionRow>,
 }
 
-/// The versions of one data point (indicator, area, breakdown, period), oldest first.
+/// The published versions of one data point (indicator, area, breakdown, period), oldest
+/// first.
 #[utoipa::path(get, path = "/observations/history", tag = "data", params(ObservationParams),
     responses((status = 200, body = History), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
 pub async fn observation_history(
@@ -193,7 +194,13 @@ pub async fn observation_history(
     let breakdown = params.single_breakdown()?;
     let versions = state
         .db
-        .history(&indicator, &area, &breakdown, &period)
+        .history(
+            &indicator,
+            &area,
+            &breakdown,
+            &period,
+            state.db.published_revision().await?,
+        )
         .await?;
     if versions.is_empty() {
         return Err(ApiError::not_found(format!(
@@ -269,7 +276,7 @@ pub async fn availability(
                 .collect(),
         ));
     };
-    let revision = state.db.resolve_as_of(&as_of).await?;
+    let revision = state.db.resolve_public_as_of(&as_of).await?;
     let mut out = Vec::new();
     for code in codes {
         let q = ictstat_store::ObservationQuery {
@@ -328,7 +335,8 @@ pub struct PageParams {
     pub offset: Option<i64>,
 }
 
-/// The revision log, newest first: every import with who, when, which file and what changed.
+/// The published revision log, newest first: every write a release has made public, with
+/// who, when, which file and what changed.
 #[utoipa::path(get, path = "/revisions", tag = "data", params(PageParams),
     responses((status = 200, body = Vec<Revision>), (status = 400, body = ApiError)))]
 pub async fn list_revisions(
@@ -339,7 +347,11 @@ pub async fn list_revisions(
     Ok(Json(
         state
             .db
-            .revisions(limit, p.offset.unwrap_or(0).max(0))
+            .revisions(
+                state.db.published_revision().await?,
+                limit,
+                p.offset.unwrap_or(0).max(0),
+            )
             .await?,
     ))
 }

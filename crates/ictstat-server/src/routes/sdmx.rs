@@ -305,7 +305,7 @@ impl Job {
                 let time = store_time(t)?;
                 let revision = state
                     .db
-                    .resolve_as_of(&AsOf::Time(time))
+                    .resolve_public_as_of(&AsOf::Time(time))
                     .await
                     .map_err(internal)?;
                 let filter = DataFilter::new(&query, flow, &registry.dsd);
@@ -428,13 +428,13 @@ fn store_time(t: &str) -> Result<String, SdmxError> {
         .ok_or_else(|| SdmxError::syntax(format!("`{t}` is not an xs:dateTime")))
 }
 
-/// The first revision created after `t`: versions it or later revisions wrote are the
-/// updates `updatedAfter` asks for.
+/// The first revision after the cut the public saw at `t`: versions it or later revisions
+/// wrote are the updates `updatedAfter` asks for.
 async fn first_revision_after(state: &AppState, t: &str) -> Result<i64, SdmxError> {
     let time = store_time(t)?;
     let at_or_before = state
         .db
-        .resolve_as_of(&AsOf::Time(time))
+        .resolve_public_as_of(&AsOf::Time(time))
         .await
         .map_err(internal)?;
     Ok(at_or_before + 1)

@@ -597,13 +597,15 @@ async fn a_session_is_checked_like_a_token_of_its_roles() {
     for state in &states {
         use StatusCode as S;
         let import = "/api/v1/imports?file_name=kenya.csv&dry_run=true";
-        // (login, role, GET /api/v1/me, GET /api/v1/audit, POST import)
+        let submit = "/api/v1/submissions?file_name=kenya.csv";
+        let (ok, no, new) = (S::OK, S::FORBIDDEN, S::CREATED);
+        // (login, role, GET /api/v1/me, GET /api/v1/audit, POST import, POST submission)
         for (login, role, want) in [
-            ("a1", Role::Administrator, [S::OK, S::OK, S::OK]),
-            ("c1", Role::Custodian, [S::OK, S::FORBIDDEN, S::OK]),
-            ("p1", Role::Provider, [S::OK, S::FORBIDDEN, S::OK]),
-            ("r1", Role::Reviewer, [S::OK, S::FORBIDDEN, S::FORBIDDEN]),
-            ("v1", Role::Viewer, [S::OK, S::FORBIDDEN, S::FORBIDDEN]),
+            ("a1", Role::Administrator, [ok, ok, ok, new]),
+            ("c1", Role::Custodian, [ok, no, no, new]),
+            ("p1", Role::Provider, [ok, no, no, new]),
+            ("r1", Role::Reviewer, [ok, no, no, no]),
+            ("v1", Role::Viewer, [ok, no, no, no]),
         ] {
             add_user(&state.db, login, role).await;
             let mut b = Browser::new(state);
@@ -613,6 +615,9 @@ async fn a_session_is_checked_like_a_token_of_its_roles() {
                 b.get("/api/v1/me").await.status,
                 b.get("/api/v1/audit").await.status,
                 b.send(Method::POST, import, KENYA, &[("x-csrf-token", &csrf)])
+                    .await
+                    .status,
+                b.send(Method::POST, submit, KENYA, &[("x-csrf-token", &csrf)])
                     .await
                     .status,
             ];

@@ -1,0 +1,170 @@
+//! `/api/v1/releases`: what has been published and what each release changed; publishing
+//! accepted submissions (administrators); `/api/v1/embargoes`: releases whose time is still
+//! to come (administrators).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use ictstat_store::accounts::Scope;
+use ictstat_store::releases::{Release, ReleaseChange};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::auth::Caller;
+use super::extract::Json;
+use crate::error::ApiError;
+use crate::publish::{Publication, PublishRequest, publish};
+use crate::state::AppState;
+
+/// The published releases, newest first (direct imports by administrators included, as
+/// `kind: direct`). Releases under embargo are not listed.
+#[utoipa::path(get, path = "/releases", tag = "releases",
+    responses((status = 200, description = "Published releases", body = Vec<Release>)))]
+pub async fn list_releases(
+    State(state): State<AppState>,
+) -> Result<axum::Json<Vec<Release>>, ApiError> {
+    Ok(axum::Json(state.db.releases(false).await?))
+}
+
+/// A release compared with the one before it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReleaseDetail {
+    pub release: Release,
+    /// The release it is compared with; absent for the first.
+    pub previous: Option<Release>,
+    /// Data points new in this release.
+    pub added: usize,
+    /// Data points whose value this release revised.
+    pub revised: usize,
+    /// Data points whose attributes only (status, source, footnote…) changed.
+    pub amended: usize,
+    /// Every data point that differs, by indicator, area, breakdown and period.
+    pub changes: Vec<ReleaseChange>,
+}
+
+/// What a published release changed since the previous one: added data points and revised
+/// values, each with the revision and author that wrote it. 404 for a release under embargo.
+#[utoipa::path(get, path = "/releases/{name}", tag = "releases",
+    params(("name" = String, Path, description = "Release name")),
+    responses(
+        (status = 200, description = "The release and its changes", body = ReleaseDetail),
+        (status = 404, description = "No such published release", body = ApiError)))]
+pub async fn get_release(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<axum::Json<ReleaseDetail>, ApiError> {
+    Ok(axum::Json(release_detail(&state, &name).await?))
+}
+
+/// A published release and its changes; 404 for an unknown or embargoed one.
+pub async fn release_detail(state: &AppState, name: &str) -> Result<ReleaseDetail, ApiError> {
+    let release = match state.db.release(name).await? {
+        Some(r) if !r.is_embargoed(&ictstat_store::now_text()) => r,
+        _ => {
+            return Err(ApiError::not_found(format!(
+                "no published release `{name}`"
+            )));
+        }
+    };
+    let previous = state.db.previous_release(&release).await?;
+    let before = previous.as_ref().map_or(0, |p| p.revision);
+    let changes = state.db.changes_between(before, release.revision).await?;
+    let added = changes
+        .iter()
+        .filter(|c| c.before.is_none() && c.value_changed)
+        .count();
+    let revised = changes
+        .iter()
+        .filter(|c| c.before.is_some() && c.value_changed)
+        .count();
+    Ok(ReleaseDetail {
+        amended: changes.len() - added - revised,
+        added,
+        revised,
+        release,
+        previous,
+        changes,
+    })
+}
+
+/// A release to publish.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReleaseBody {
+    /// Letters, digits, `.`, `-`, `_`; unique.
+    pub name: String,
+    pub description: Option<String>,
+    /// When it becomes public (RFC 3339, or a date meaning its midnight UTC); now when
+    /// absent. A time to come is an embargo.
+    pub publish_at: Option<String>,
+    /// The accepted submissions to publish; every accepted one when absent.
+    pub submissions: Option<Vec<i64>>,
+}
+
+/// Publishes accepted submissions as a named release, atomically for the public: the
+/// previous release stays the public data until the new one is complete. Administrators,
+/// with a token of the `admin` scope. 409 when a submission is not accepted, two give the
+/// same data point, or someone changed one of its data points since it was submitted
+/// (nothing is published).
+#[utoipa::path(post, path = "/releases", tag = "releases",
+    request_body = NewReleaseBody,
+    responses(
+        (status = 201, description = "Published (or scheduled, under embargo)", body = Publication),
+        (status = 400, description = "A bad name or time, or nothing to release", body = ApiError),
+        (status = 401, description = "No token or session", body = ApiError),
+        (status = 403, description = "Not an administrator, or the token lacks the `admin` scope", body = ApiError),
+        (status = 409, description = "A name in use, a submission not accepted, or a conflict: nothing was published", body = ApiError)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn create_release(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<NewReleaseBody>,
+) -> Result<(StatusCode, axum::Json<Publication>), ApiError> {
+    caller.require(Scope::Admin)?;
+    caller.require_administrator()?;
+    let publish_at = body
+        .publish_at
+        .as_deref()
+        .map(|t| {
+            ictstat_store::parse_time(t).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "publish_at `{t}` is not an RFC 3339 time or a date"
+                ))
+            })
+        })
+        .transpose()?;
+    let request = PublishRequest {
+        name: body.name,
+        description: body.description,
+        publish_at,
+        submissions: body.submissions,
+    };
+    let publication = publish(&state.db, state.catalog.clone(), &request, &caller.actor).await?;
+    state.read_model.refresh(&state.db).await?;
+    Ok((StatusCode::CREATED, axum::Json(publication)))
+}
+
+/// Releases whose publication time is still to come, newest first: administrators, with a
+/// token of the `read` scope.
+#[utoipa::path(get, path = "/embargoes", tag = "releases",
+    responses(
+        (status = 200, description = "Releases under embargo", body = Vec<Release>),
+        (status = 401, description = "No token or session", body = ApiError),
+        (status = 403, description = "Not an administrator", body = ApiError)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn list_embargoes(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<Vec<Release>>, ApiError> {
+    caller.require(Scope::Read)?;
+    caller.require_administrator()?;
+    let now = ictstat_store::now_text();
+    Ok(axum::Json(
+        state
+            .db
+            .releases(true)
+            .await?
+            .into_iter()
+            .filter(|r| r.is_embargoed(&now))
+            .collect(),
+    ))
+}
