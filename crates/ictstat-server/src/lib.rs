@@ -16,8 +16,9 @@ pub mod submit;
 
 pub use error::ApiError;
 pub use routes::{
-    AggregateParams, Caller, NO_SUCH_ROUTE, ObservationParams, ProgressParams, download, router,
-    router_with, sdmx_data_row,
+    AggregateParams, Caller, NO_SUCH_ROUTE, ObservationParams, ProgressParams, ReleaseDetail,
+    SubmissionDetail, SubmittedRow, download, release_detail, router, router_with, sdmx_data_row,
+    submission_detail, visible_submissions,
 };
 pub use state::{AppState, ServerConfig, parse_sha256_hex, sha256_hex};
 

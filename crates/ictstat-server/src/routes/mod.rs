@@ -25,7 +25,9 @@ pub(crate) use auth::{client_address, limit_key};
 pub use observations::download;
 pub use params::ObservationParams;
 pub use progress::ProgressParams;
+pub use releases::{ReleaseDetail, release_detail};
 pub use sdmx::data_row as sdmx_data_row;
+pub use submissions::{SubmissionDetail, SubmittedRow, submission_detail, visible_submissions};
 
 use axum::Json;
 use axum::Router;

@@ -29,7 +29,8 @@ use crate::state::AppState;
 use crate::submit::{SubmitOptions, SubmitResult, submission_observations, submit};
 
 impl Caller {
-    fn is_submitter(&self, s: &Submission) -> bool {
+    /// Whether the caller submitted `s`.
+    pub fn is_submitter(&self, s: &Submission) -> bool {
         self.user
             .as_ref()
             .is_some_and(|u| Some(u.id) == s.submitter_id)
@@ -42,7 +43,7 @@ impl Caller {
     }
 
     /// Whether the caller may see `s` (see the module documentation).
-    pub(crate) fn may_see(&self, s: &Submission) -> bool {
+    pub fn may_see(&self, s: &Submission) -> bool {
         self.has_role(Role::Administrator)
             || self.has_role(Role::Reviewer)
             || self.is_submitter(s)
@@ -54,7 +55,7 @@ impl Caller {
     }
 
     /// Whether the caller may review `s`: why not, when not.
-    pub(crate) fn may_review(&self, s: &Submission) -> Result<(), ApiError> {
+    pub fn may_review(&self, s: &Submission) -> Result<(), ApiError> {
         if self.is_submitter(s) {
             return Err(ApiError::forbidden(
                 "a submission is reviewed by someone other than its submitter",
@@ -248,7 +249,7 @@ pub async fn list_submissions(
 
 /// The submissions `caller` may see, newest first, with `status` when given. Visibility is
 /// decided per row, so the page is cut after the filter.
-pub(crate) async fn visible_submissions(
+pub async fn visible_submissions(
     state: &AppState,
     caller: &Caller,
     status: Option<SubmissionStatus>,
