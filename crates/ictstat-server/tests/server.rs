@@ -15,6 +15,8 @@ use tower::ServiceExt;
 
 #[path = "server/accounts.rs"]
 mod accounts;
+#[path = "server/load.rs"]
+mod load;
 #[path = "server/workflow.rs"]
 mod workflow;
 

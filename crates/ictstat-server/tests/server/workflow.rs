@@ -14,7 +14,7 @@ use super::{TestApp, apps};
 const ALL: &[Scope] = &[Scope::Read, Scope::Submit, Scope::Admin];
 
 /// A user of a new or existing organisation `org`, with one grant, and a token of every scope.
-async fn member(
+pub(super) async fn member(
     app: &TestApp,
     org: &str,
     login: &str,
