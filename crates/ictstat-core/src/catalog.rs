@@ -111,7 +111,7 @@ pub struct Framework {
 }
 
 /// An entry of a framework, linked to the series that measure it.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FrameworkItem {
     pub code: String,
     pub name: String,

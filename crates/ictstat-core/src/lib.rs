@@ -10,6 +10,7 @@ pub mod area;
 pub mod catalog;
 pub mod diagnostic;
 pub mod dimension;
+pub mod framework_diff;
 pub mod fxhash;
 pub mod observation;
 pub mod period;
@@ -20,5 +21,6 @@ pub use catalog::{
 };
 pub use diagnostic::{Diagnostic, Report, Severity};
 pub use dimension::{Breakdown, Dimension};
+pub use framework_diff::{FrameworkDiff, ItemChange, diff_items};
 pub use observation::{Attributes, Observation, SeriesKey};
 pub use period::Period;

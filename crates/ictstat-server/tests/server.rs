@@ -15,6 +15,8 @@ use tower::ServiceExt;
 
 #[path = "server/accounts.rs"]
 mod accounts;
+#[path = "server/consultation.rs"]
+mod consultation;
 #[path = "server/load.rs"]
 mod load;
 #[path = "server/workflow.rs"]

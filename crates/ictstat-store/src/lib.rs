@@ -6,11 +6,13 @@
 //! and adds a new one, in one transaction, so a crash leaves the previous state. Reads of the
 //! current data go to an in-memory `ReadModel` rebuilt after each write; reads "as of" a past
 //! revision go to the database (`read`). The public sees the data as of the latest release
-//! (`releases`); providers' files wait as `submissions` for review and release. Accounts, roles, API tokens and the audit log are
+//! (`releases`); providers' files wait as `submissions` for review and release; indicator
+//! lists change through `consultation`. Accounts, roles, API tokens and the audit log are
 //! in `accounts`; web sessions in `sessions`.
 
 pub mod accounts;
 mod catalog_sync;
+pub mod consultation;
 mod db;
 mod read;
 mod read_model;

@@ -162,7 +162,8 @@ pub struct FrameworkDetail {
     pub targets: Vec<Target>,
 }
 
-/// One framework with its items and targets.
+/// One framework as it now stands (its latest final version, see `/frameworks/{id}/versions`)
+/// with its items and targets.
 #[utoipa::path(get, path = "/frameworks/{id}", tag = "catalogue",
     params(("id" = String, Path, description = "Framework id, e.g. SDG_ICT")),
     responses((status = 200, body = FrameworkDetail), (status = 404, body = ApiError)))]
@@ -170,14 +171,7 @@ pub async fn get_framework(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<FrameworkDetail>, ApiError> {
-    let Some(f) = state
-        .catalog
-        .frameworks
-        .iter()
-        .find(|f| f.id.eq_ignore_ascii_case(&id))
-    else {
-        return Err(ApiError::not_found(format!("no framework `{id}`")));
-    };
+    let f = super::consultation::current_framework(&state, &id).await?;
     let targets = state
         .catalog
         .targets
@@ -186,7 +180,7 @@ pub async fn get_framework(
         .cloned()
         .collect();
     Ok(Json(FrameworkDetail {
-        framework: f.clone(),
+        framework: f,
         targets,
     }))
 }

@@ -6,6 +6,7 @@ mod answer_cache;
 mod audit;
 mod auth;
 mod catalog;
+mod consultation;
 mod extract;
 mod imports;
 mod index;
@@ -22,6 +23,7 @@ pub use aggregates::AggregateParams;
 pub use answer_cache::AnswerCache;
 pub use auth::Caller;
 pub(crate) use auth::{client_address, limit_key};
+pub use consultation::{VersionDetail, current_framework, framework_versions, version_detail};
 pub use observations::download;
 pub use params::ObservationParams;
 pub use progress::ProgressParams;
@@ -60,6 +62,7 @@ use crate::state::AppState;
         (name = "statistics", description = "Aggregates and progress computed from the data"),
         (name = "imports", description = "Loading files directly (administrators; the import publishes itself)"),
         (name = "submissions", description = "Files submitted for review (providers, custodians), reviewed with comments on rows"),
+        (name = "consultation", description = "Versions of indicator lists, drafts open for comments, and what changed between versions"),
         (name = "releases", description = "Publication: what the public sees, embargoes, and what each release changed"),
         (name = "accounts", description = "The caller and the audit log (API tokens)")
     )
@@ -97,6 +100,14 @@ fn api(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::get_indicator))
         .routes(routes!(catalog::list_frameworks))
         .routes(routes!(catalog::get_framework))
+        .routes(routes!(
+            consultation::list_versions,
+            consultation::open_draft
+        ))
+        .routes(routes!(consultation::get_version, consultation::edit_draft))
+        .routes(routes!(consultation::finalise_draft))
+        .routes(routes!(consultation::add_comment))
+        .routes(routes!(consultation::set_comment_status))
         .routes(routes!(catalog::list_areas))
         .routes(routes!(catalog::get_area))
         .routes(routes!(catalog::metadata))

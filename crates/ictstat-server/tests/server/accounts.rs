@@ -677,6 +677,39 @@ async fn authorisation_matrix_covers_every_route() {
             .as_i64()
             .expect("submitted");
         let release = r#"{"name":"matrix","description":"every accepted submission"}"#;
+        // A consultation on the SDG list with a comment on 17.8.1 (Internet use, whose
+        // custodian c1 is).
+        let catalog = app.state.catalog.clone();
+        let sdg = catalog
+            .frameworks
+            .iter()
+            .find(|f| f.id == "SDG_ICT")
+            .unwrap();
+        let draft = app
+            .state
+            .db
+            .open_draft("SDG_ICT", "draft", None, None, &sdg.items, &cli())
+            .await
+            .unwrap();
+        let comment = app
+            .state
+            .db
+            .add_framework_comment(
+                "SDG_ICT",
+                draft.version,
+                &ictstat_store::consultation::NewFrameworkComment {
+                    item: Some("17.8.1".into()),
+                    parent: None,
+                    body: "add the urban/rural breakdown".into(),
+                },
+                &cli(),
+            )
+            .await
+            .unwrap()
+            .id;
+        let version = format!("/api/v1/frameworks/SDG_ICT/versions/{}", draft.version);
+        let items = serde_json::json!({"items": sdg.items}).to_string();
+        let admin_only = [WHO, WHO, IN, IN, NO, NO, NO, NO, NO, NO, NO];
         // Statuses in the order of `callers`, with the URI and body of the request.
         let matrix: BTreeMap<&str, (String, &str, [S; 11])> = BTreeMap::from([
             (
@@ -741,6 +774,38 @@ async fn authorisation_matrix_covers_every_route() {
                     "/api/v1/embargoes".into(),
                     "",
                     [WHO, WHO, OK, OK, NO, NO, NO, NO, NO, NO, NO],
+                ),
+            ),
+            (
+                "POST /api/v1/frameworks/{id}/versions",
+                (
+                    "/api/v1/frameworks/SDG_ICT/versions".into(),
+                    r#"{"label":"another draft"}"#,
+                    admin_only,
+                ),
+            ),
+            (
+                "PUT /api/v1/frameworks/{id}/versions/{version}",
+                (version.clone(), &items, admin_only),
+            ),
+            (
+                "POST /api/v1/frameworks/{id}/versions/{version}/finalise",
+                (format!("{version}/finalise"), "", admin_only),
+            ),
+            (
+                "POST /api/v1/frameworks/{id}/versions/{version}/comments",
+                (
+                    format!("{version}/comments"),
+                    r#"{"item":"5.b.1","body":"by age too"}"#,
+                    [WHO, WHO, IN, IN, IN, IN, IN, IN, IN, IN, IN],
+                ),
+            ),
+            (
+                "POST /api/v1/frameworks/{id}/comments/{comment}/status",
+                (
+                    format!("/api/v1/frameworks/SDG_ICT/comments/{comment}/status"),
+                    r#"{"status":"accepted"}"#,
+                    [WHO, WHO, IN, IN, IN, IN, NO, NO, NO, NO, NO],
                 ),
             ),
             (
@@ -863,6 +928,7 @@ async fn authorisation_matrix_covers_every_route() {
             path.replace("/indicators/{code}", "/indicators/IT_USE_ii99")
                 .replace("/areas/{code}", "/areas/404")
                 .replace("/releases/{name}", "/releases/matrix")
+                .replace("/versions/{version}", "/versions/1")
                 .replace("/frameworks/{id}", "/frameworks/SDG_ICT")
         };
         assert!(public.len() >= 15, "{public:?}");
