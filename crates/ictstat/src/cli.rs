@@ -287,7 +287,10 @@ pub struct ExportArgs {
     /// Only the latest period of each series.
     #[arg(long)]
     pub latest: bool,
-    /// A revision number or ISO-8601 time.
+    /// A revision number (any, released or not: the command line runs on the database) or
+    /// an ISO-8601 time (the data the public saw then). Default: the published data, as of
+    /// the latest release whose time has come; embargoed and unreleased revisions are left
+    /// out.
     #[arg(long)]
     pub as_of: Option<String>,
     /// csv, xlsx, json, or an SDMX data message: sdmx-ml (SDMX-ML 2.1 Generic), sdmx-ml-ss

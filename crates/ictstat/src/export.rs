@@ -50,11 +50,11 @@ pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<u8> {
     };
     q.limit = usize::MAX >> 2;
     let db = crate::serve::open_existing(database_url).await?;
-    let as_of = match as_of {
-        Some(a) => a,
-        None => AsOf::Revision(db.latest_revision().await?),
+    let revision = match as_of {
+        None => db.published_revision().await?,
+        Some(AsOf::Time(t)) => db.revision_public_at(&t).await?,
+        Some(revision) => db.resolve_as_of(&revision).await?,
     };
-    let revision = db.resolve_as_of(&as_of).await?;
     let rows = db.observations_as_of(&q, revision).await?;
     db.close().await;
 

@@ -1559,6 +1559,81 @@ async fn accounts_and_tokens_from_the_command_line_to_the_api() {
     db.close().await;
 }
 
+/// `import --hold` writes without publishing: exports (the published data by default) leave
+/// it out until `release publish` covers it, under embargo first; `--as-of` a revision still
+/// reaches it from the command line.
+#[test]
+fn held_imports_wait_for_a_release() {
+    let (dir, url) = initialised();
+    let path = dir.path().join("kenya.csv");
+    std::fs::write(
+        &path,
+        "indicator,area,period,value\nIT_USE_ii99,KEN,2030,77.25\n",
+    )
+    .unwrap();
+    let ok = |out: Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let imported = ok(run(&["import", path.to_str().unwrap(), "--hold"], &url));
+    assert!(!imported.contains("published as release"), "{imported}");
+    let export = |extra: &[&str]| {
+        let mut args = vec![
+            "export",
+            "--indicator",
+            "IT_USE_ii99",
+            "--area",
+            "KEN",
+            "--start",
+            "2030",
+        ];
+        args.extend_from_slice(extra);
+        ok(run(&args, &url))
+    };
+    assert!(!export(&[]).contains("77.25"));
+    let held = imported
+        .split("revision ")
+        .nth(1)
+        .unwrap()
+        .split([',', ' ', ':'])
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        export(&["--as-of", &held]).contains("77.25"),
+        "the command line reaches any revision"
+    );
+
+    // Under embargo: listed, still not exported.
+    ok(run(
+        &["release", "publish", "2030-preview", "--at", "2100-01-01"],
+        &url,
+    ));
+    let list = ok(run(&["release", "list"], &url));
+    assert!(
+        list.contains("2030-preview") && list.contains("embargoed until 2100-01-01"),
+        "{list}"
+    );
+    assert!(!export(&[]).contains("77.25"));
+    // A release cannot come out before the embargoed one, and a name is used once.
+    let early = run(&["release", "publish", "early"], &url);
+    assert_eq!(
+        early.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+    let again = run(
+        &["release", "publish", "2030-preview", "--at", "2100-01-02"],
+        &url,
+    );
+    assert_eq!(again.status.code(), Some(2));
+}
+
 /// Account commands (whose `--help` the test of every command checks) refuse what does not
 /// exist with exit code 2.
 #[test]
