@@ -299,6 +299,23 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Password(e.to_string()))
 }
 
+/// Ends every live web session of user `$2` at time `$1` (a disabled user's, or after a
+/// password change: a session is not revived by enabling the user again).
+const END_SESSIONS: &str =
+    "UPDATE web_session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+
+/// The `role_grant` rows (indicator, area) of a role and its scope.
+fn grant_rows(role: Role, indicators: &[String], areas: &[String]) -> Vec<(String, String)> {
+    match role {
+        Role::Administrator | Role::Reviewer | Role::Viewer => vec![(ANY.into(), ANY.into())],
+        Role::Custodian => indicators.iter().map(|i| (i.clone(), ANY.into())).collect(),
+        Role::Provider => areas
+            .iter()
+            .flat_map(|a| indicators.iter().map(move |i| (i.clone(), a.clone())))
+            .collect(),
+    }
+}
+
 /// The audit log's name of the bootstrap administrator token; no user may have it.
 pub const BOOTSTRAP_LOGIN: &str = "bootstrap-token";
 
@@ -638,21 +655,111 @@ impl Db {
             .ok_or_else(|| StoreError::Missing(format!("user `{login}`")))
     }
 
-    /// Disables a user: their tokens stop working and they cannot log in. Users are never
-    /// deleted, so that the audit log and revisions keep naming them.
+    /// Disables a user: their tokens stop working, their web sessions end, and they cannot
+    /// sign in. Users are never deleted, so that the audit log and revisions keep naming them.
     pub async fn disable_user(&self, login: &str, actor: &Actor) -> Result<(), StoreError> {
         let id = self.user_id(login).await?;
+        let now = crate::now_text();
         with_pool!(self, p => {
             let mut tx = p.begin_accounts().await?;
             sqlx::query("UPDATE app_user SET disabled = TRUE WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            let ended = sqlx::query(END_SESSIONS).bind(&now).bind(id).execute(&mut *tx).await?.rows_affected();
             insert_audit!(&mut *tx, actor, "user_disabled", Some(&format!("user:{login}")),
+                &serde_json::json!({ "sessions_ended": ended }))?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Enables a disabled user again: their tokens that have not expired or been revoked
+    /// work again, and they may sign in.
+    pub async fn enable_user(&self, login: &str, actor: &Actor) -> Result<(), StoreError> {
+        let id = self.user_id(login).await?;
+        with_pool!(self, p => {
+            let mut tx = p.begin_accounts().await?;
+            sqlx::query("UPDATE app_user SET disabled = FALSE WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            insert_audit!(&mut *tx, actor, "user_enabled", Some(&format!("user:{login}")),
                 &serde_json::Value::Object(Default::default()))?;
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// Sets a user's password (a reset by an administrator, or a change) and ends every web
+    /// session of theirs, in one transaction: whoever knew the old password is signed out.
+    /// Returns how many sessions ended.
+    pub async fn set_password(
+        &self,
+        login: &str,
+        password: &str,
+        actor: &Actor,
+    ) -> Result<u64, StoreError> {
+        let id = self.user_id(login).await?;
+        let password = password.to_string();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| StoreError::Password(e.to_string()))??;
+        let now = crate::now_text();
+        with_pool!(self, p => {
+            let mut tx = p.begin_accounts().await?;
+            sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
+                .bind(&hash)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let ended = sqlx::query(END_SESSIONS)
+                .bind(&now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            insert_audit!(&mut *tx, actor, "password_changed", Some(&format!("user:{login}")),
+                &serde_json::json!({ "sessions_ended": ended }))?;
+            tx.commit().await?;
+            Ok(ended)
+        })
+    }
+
+    /// Revokes `role` from `login`: for a custodian the given indicators, for a provider the
+    /// given areas × indicators, for the unscoped roles the role itself. Returns how many
+    /// grant rows went (0 when the user did not hold them).
+    pub async fn revoke_grant(
+        &self,
+        login: &str,
+        role: Role,
+        indicators: &[String],
+        areas: &[String],
+        actor: &Actor,
+    ) -> Result<usize, StoreError> {
+        role.check_scope(indicators, areas)?;
+        let rows = grant_rows(role, indicators, areas);
+        let id = self.user_id(login).await?;
+        with_pool!(self, p => {
+            let mut tx = p.begin_accounts().await?;
+            let mut removed = 0;
+            for (indicator, area) in &rows {
+                removed += sqlx::query(
+                    "DELETE FROM role_grant WHERE user_id = $1 AND role = $2 AND indicator = $3 AND area = $4",
+                )
+                .bind(id)
+                .bind(role.as_str())
+                .bind(indicator)
+                .bind(area)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected() as usize;
+            }
+            insert_audit!(&mut *tx, actor, "role_revoked", Some(&format!("user:{login}")),
+                &serde_json::json!({"role": role, "indicators": indicators, "areas": areas, "rows": removed}))?;
+            tx.commit().await?;
+            Ok(removed)
+        })
     }
 
     /// Grants `role` to `login`. Administrators, reviewers and viewers take no scope; a
@@ -668,14 +775,7 @@ impl Db {
         actor: &Actor,
     ) -> Result<usize, StoreError> {
         role.check_scope(indicators, areas)?;
-        let rows: Vec<(String, String)> = match role {
-            Role::Administrator | Role::Reviewer | Role::Viewer => vec![(ANY.into(), ANY.into())],
-            Role::Custodian => indicators.iter().map(|i| (i.clone(), ANY.into())).collect(),
-            Role::Provider => areas
-                .iter()
-                .flat_map(|a| indicators.iter().map(move |i| (i.clone(), a.clone())))
-                .collect(),
-        };
+        let rows = grant_rows(role, indicators, areas);
         let id = self.user_id(login).await?;
         let created_at = crate::now_text();
         with_pool!(self, p => {

@@ -216,27 +216,4 @@ impl Db {
         });
         Ok(())
     }
-
-    /// Ends every session of a user (after a password change or when an account is
-    /// compromised), audited as `sessions_revoked`. Returns how many were live.
-    pub async fn revoke_user_sessions(
-        &self,
-        user: &User,
-        actor: &Actor,
-        now: OffsetDateTime,
-    ) -> Result<u64, StoreError> {
-        with_pool!(self, p => {
-            let mut tx = p.begin_accounts().await?;
-            let ended = sqlx::query("UPDATE web_session SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-                .bind(format_time(now))
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            insert_audit!(&mut *tx, actor, "sessions_revoked", Some(&format!("user:{}", user.login)),
-                &serde_json::json!({ "sessions": ended }))?;
-            tx.commit().await?;
-            Ok(ended)
-        })
-    }
 }

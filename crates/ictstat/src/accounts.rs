@@ -85,7 +85,7 @@ fn resolve_scope(args: &GrantArgs) -> anyhow::Result<(Vec<String>, Vec<String>)>
     Ok((indicators, areas))
 }
 
-/// The password of a new user: one line of standard input with `--password-stdin`, otherwise
+/// A password: one line of standard input with `--password-stdin`, otherwise
 /// typed twice at the terminal without echo. Never an argument, which other users of the
 /// machine could read in the process list.
 fn read_password(login: &str, from_stdin: bool) -> anyhow::Result<String> {
@@ -185,6 +185,39 @@ pub async fn user(database_url: &str, command: UserCommand) -> anyhow::Result<u8
                 .await
                 .map_err(store_error)?;
             println!("user {login} disabled: their tokens no longer work");
+        }
+        UserCommand::Enable { login } => {
+            db.enable_user(&login, &actor())
+                .await
+                .map_err(store_error)?;
+            println!("user {login} enabled");
+        }
+        UserCommand::Password {
+            login,
+            password_stdin,
+        } => {
+            // An unknown login fails before the password is asked for.
+            if db.user(&login).await?.is_none() {
+                crate::usage!("no user `{login}`");
+            }
+            let password = read_password(&login, password_stdin)?;
+            let ended = db
+                .set_password(&login, &password, &actor())
+                .await
+                .map_err(store_error)?;
+            println!("password of {login} set; {ended} web sessions ended");
+        }
+        UserCommand::Revoke { login, grant } => {
+            let Some(role) = grant.role.as_deref() else {
+                crate::usage!("give the role to revoke with --role");
+            };
+            let role: Role = parse(role)?;
+            let (indicators, areas) = resolve_scope(&grant)?;
+            let removed = db
+                .revoke_grant(&login, role, &indicators, &areas, &actor())
+                .await
+                .map_err(store_error)?;
+            println!("{removed} grants of {role} revoked from {login}");
         }
     }
     db.close().await;

@@ -463,6 +463,29 @@ pub enum UserCommand {
     /// log and the revisions keep naming them.
     #[command(after_help = "Example:\n  ictstat user disable knbs")]
     Disable { login: String },
+    /// Enable a disabled user again.
+    #[command(after_help = "Example:\n  ictstat user enable knbs")]
+    Enable { login: String },
+    /// Set a user's password (typed twice without echo, or --password-stdin); every web
+    /// session of theirs ends.
+    #[command(
+        after_help = "Examples:\n  ictstat user password knbs\n  printf '%s\\n' \"$NEW_PASSWORD\" | ictstat user password knbs --password-stdin"
+    )]
+    Password {
+        login: String,
+        /// Read the password from the first line of standard input instead of the terminal.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Revoke a role, or part of a custodian's or provider's scope.
+    #[command(
+        after_help = "Examples:\n  ictstat user revoke itu --role custodian --indicator IT_MOB_OWN\n  ictstat user revoke knbs --role provider --area KEN --indicator 17.8.1\n  ictstat user revoke ann --role reviewer"
+    )]
+    Revoke {
+        login: String,
+        #[command(flatten)]
+        grant: GrantArgs,
+    },
 }
 
 #[derive(Args)]

@@ -1648,6 +1648,10 @@ fn account_commands_refuse_bad_usage_with_exit_2() {
         &["token", "revoke", "7"],
         &["user", "grant", "nobody"],
         &["user", "disable", "nobody"],
+        &["user", "enable", "nobody"],
+        &["user", "password", "nobody", "--password-stdin"],
+        &["user", "revoke", "nobody", "--role", "viewer"],
+        &["user", "revoke", "nobody"],
         &["org", "add", "X", "--kind", "club"],
     ] {
         let out = run(args, &url);

@@ -482,3 +482,62 @@ async fn audit_log_filters_pages_and_is_append_only() {
     }
     t.finish().await.unwrap();
 }
+
+#[tokio::test]
+async fn roles_are_revoked_row_by_row_and_audited() {
+    let t = scratch("revoke").await;
+    for db in &t.dbs {
+        db.add_organisation("Office", OrganisationKind::Agency, &cli())
+            .await
+            .unwrap();
+        db.add_user("knbs", "", "Office", PASSWORD, &cli())
+            .await
+            .unwrap();
+        let codes = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (indicators, areas) = (
+            codes(&["IT_USE_ii99", "IT_MOB_OWN"]),
+            codes(&["404", "800"]),
+        );
+        db.grant("knbs", Role::Provider, &indicators, &areas, &cli())
+            .await
+            .unwrap();
+        let id = db.user("knbs").await.unwrap().unwrap().id;
+        assert_eq!(db.grants(id).await.unwrap().len(), 4);
+        // Uganda's mobile phones only; then what is no longer held revokes nothing.
+        let (one, uganda) = (codes(&["IT_MOB_OWN"]), codes(&["800"]));
+        assert_eq!(
+            db.revoke_grant("knbs", Role::Provider, &one, &uganda, &cli())
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            db.revoke_grant("knbs", Role::Provider, &one, &uganda, &cli())
+                .await
+                .unwrap(),
+            0
+        );
+        let left: Vec<(Option<String>, Option<String>)> = db
+            .grants(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|g: Grant| (g.indicator, g.area))
+            .collect();
+        assert_eq!(left.len(), 3);
+        assert!(!left.contains(&(Some("IT_MOB_OWN".into()), Some("800".into()))));
+        // A scope the role does not take is refused, as for a grant.
+        assert!(matches!(
+            db.revoke_grant("knbs", Role::Viewer, &one, &[], &cli())
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        let revoked = audit_trail(db)
+            .await
+            .into_iter()
+            .filter(|(_, a, _)| a == "role_revoked")
+            .count();
+        assert_eq!(revoked, 2);
+    }
+    t.finish().await.unwrap();
+}

@@ -124,16 +124,31 @@ async fn sessions_are_stored_hashed_and_end_idle_old_revoked_or_disabled() {
         let b = db.create_session(&alice, None, &policy, t0).await.unwrap();
         let bob = user(db, "bob").await;
         let c = db.create_session(&bob, None, &policy, t0).await.unwrap();
+        // A new password ends every session of its user (the two above and two earlier
+        // ones still live), and only theirs; the old password stops working.
+        let new_password = "a brand new passphrase";
         assert_eq!(
-            db.revoke_user_sessions(&alice, &actor, t0).await.unwrap(),
+            db.set_password("alice", new_password, &actor)
+                .await
+                .unwrap(),
             4
         );
         for s in [&a, &b] {
             assert!(db.session(&s.id, &policy, t0).await.unwrap().is_none());
         }
         assert!(db.session(&c.id, &policy, t0).await.unwrap().is_some());
-        db.disable_user("bob", &Actor::cli("tester")).await.unwrap();
+        let cli = Actor::cli("tester");
+        assert!(matches!(
+            db.set_password("alice", "short", &actor).await,
+            Err(ictstat_store::StoreError::Invalid(_))
+        ));
+        // Disabling ends the sessions too: enabling again does not revive them.
+        db.disable_user("bob", &cli).await.unwrap();
         assert!(db.session(&c.id, &policy, t0).await.unwrap().is_none());
+        db.enable_user("bob", &cli).await.unwrap();
+        assert!(db.session(&c.id, &policy, t0).await.unwrap().is_none());
+        let again = db.create_session(&bob, None, &policy, t0).await.unwrap();
+        assert!(db.session(&again.id, &policy, t0).await.unwrap().is_some());
 
         let trail = audit_trail(db).await;
         let actions: Vec<&str> = trail
@@ -143,8 +158,20 @@ async fn sessions_are_stored_hashed_and_end_idle_old_revoked_or_disabled() {
             .collect();
         assert_eq!(
             actions,
-            ["logout", "sessions_revoked"],
+            ["logout", "password_changed"],
             "one logout for two sign-outs"
+        );
+        assert!(
+            db.authenticate_password("alice", "correct horse battery staple", None)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            db.authenticate_password("alice", new_password, None)
+                .await
+                .unwrap()
+                .is_some()
         );
     }
     t.finish().await.unwrap();
