@@ -439,6 +439,26 @@ async fn uploads_over_the_limit_are_refused() {
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(err["code"], "payload-too-large");
         assert_eq!(app.state.db.counts().await.unwrap(), (0, 0));
+        // A submission, and a JSON body, are bounded alike; nothing is kept.
+        for uri in ["/api/v1/submissions?file_name=big.csv", "/api/v1/releases"] {
+            let req = Request::post(uri)
+                .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(big.clone()))
+                .unwrap();
+            let (status, body, _) = app.call(req).await;
+            assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
+            let err: Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(err["code"], "payload-too-large", "{uri}: {err}");
+        }
+        assert!(
+            app.state
+                .db
+                .submissions(&Default::default())
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
     scratch.finish().await.unwrap();
 }

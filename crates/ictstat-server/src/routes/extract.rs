@@ -18,8 +18,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// `axum::Json` answering a bad body with an `ApiError` (400, or 415 without a JSON content
-/// type).
+/// `axum::Json` answering a bad body with an `ApiError` (400; 413 over the body limit; 415
+/// without a JSON content type).
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
@@ -28,7 +28,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(e) => Err(ApiError::new(e.status(), "bad-request", e.body_text())),
+            Err(e) => {
+                let code = if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    "payload-too-large"
+                } else {
+                    "bad-request"
+                };
+                Err(ApiError::new(e.status(), code, e.body_text()))
+            }
         }
     }
 }
