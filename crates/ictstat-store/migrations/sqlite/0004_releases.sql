@@ -21,6 +21,9 @@ CREATE TABLE data_release (
     created_by TEXT NOT NULL
 );
 CREATE INDEX data_release_publish_at ON data_release (publish_at);
+-- The `revised` flag asks, per data point with history, whether a cut lies between two of its
+-- versions: a range probe on this index.
+CREATE INDEX data_release_revision ON data_release (revision);
 
 -- A provider's file on its way to a release: validated at upload (the report is kept), then
 -- reviewed (accepted or rejected, with comments on rows), then published by a release, which
