@@ -11,7 +11,7 @@ use ictstat_core::Catalog;
 use ictstat_formats::ReadOptions;
 use ictstat_store::{Db, WriteOutcome};
 
-use crate::ingest::{ImportOptions, ImportResult, IngestError, InputFile, import};
+use crate::ingest::{ImportOptions, ImportResult, IngestError, InputFile, Publish, import};
 
 /// Source attribute of the ITU series, as their publishers ask to be credited.
 pub const ITU_SOURCE: &str = "ITU World Telecommunication/ICT Indicators Database, via World Bank WDI and Gapminder Systema Globalis (CC BY 4.0)";
@@ -153,7 +153,7 @@ pub async fn init(db: &Db, catalog: &Arc<Catalog>) -> Result<InitReport, IngestE
             kind: "bundled".into(),
             comment: Some("bundled open data".into()),
             skip_derived: true,
-            hold_release: true,
+            publish: Publish::Later,
             ..ImportOptions::default()
         };
         let result = import(
@@ -171,7 +171,11 @@ pub async fn init(db: &Db, catalog: &Arc<Catalog>) -> Result<InitReport, IngestE
     // Rates from counts and population (and back) where the bundled files lack one of them.
     report.derived = crate::ingest::derive_values(db, catalog, &[], &[]).await?;
     // The bundled data and its derived values become public together.
-    crate::ingest::release_direct(db, "bundled", "ictstat").await?;
+    let ictstat = ictstat_store::accounts::Actor {
+        name: Some("ictstat".into()),
+        ..Default::default()
+    };
+    db.release_direct("bundled", &ictstat).await?;
     db.set_meta("bundled_data", &fingerprint).await?;
     Ok(report)
 }

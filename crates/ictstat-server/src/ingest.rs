@@ -11,7 +11,7 @@ use ictstat_formats::{ReadOptions, read};
 use ictstat_stats::checks::Checks;
 use ictstat_stats::derive::{Definitions, derive};
 use ictstat_store::accounts::Actor;
-use ictstat_store::releases::{NewRelease, Release};
+use ictstat_store::releases::Release;
 use ictstat_store::{
     Db, ObservationQuery, RevisionMeta, StoreError, StoredAttributes, WriteOutcome,
 };
@@ -115,11 +115,23 @@ pub struct ImportOptions {
     /// Do not derive values after the write (the first-start loader derives once, after all
     /// the bundled files).
     pub skip_derived: bool,
-    /// Leave the revisions unreleased: not public until a release covers them (the
-    /// first-start loader releases once, after all the bundled files). Otherwise an import,
-    /// which only administrators and the command line may run, publishes itself as a
-    /// `direct` release.
-    pub hold_release: bool,
+    /// How the written revision becomes public.
+    pub publish: Publish,
+}
+
+/// How an import's revision becomes public.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Publish {
+    /// At once, as a `direct` release (imports are for administrators and the command line),
+    /// unless a hold or a publication in progress comes first: then with that release.
+    #[default]
+    Direct,
+    /// Not by this import: the caller releases (the first-start loader, once, after all the
+    /// bundled files).
+    Later,
+    /// Held for a named release (`ictstat import --hold`): until one is published, no direct
+    /// release publishes this revision or any written after it.
+    Hold,
 }
 
 /// One input file.
@@ -185,7 +197,9 @@ pub struct ImportResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub derive_error: Option<String>,
     /// The `direct` release that made the import public (its `publish_at` is later than now
-    /// when an embargoed release is pending: the import waits for it).
+    /// when an embargoed release is pending: the import waits for it). Absent when the import
+    /// was held, or waits for a named release that a hold or a publication in progress is
+    /// preparing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub release: Option<Release>,
 }
@@ -197,7 +211,7 @@ impl ImportResult {
 }
 
 /// Reads, validates and (unless rejected or a dry run) writes `files` as one revision, then
-/// derives values from them and publishes them (see [`ImportOptions::hold_release`]). No
+/// derives values from them and publishes them (see [`ImportOptions::publish`]). No
 /// scope applies: only administrators and the command line import directly.
 pub async fn import(
     db: &Db,
@@ -256,6 +270,14 @@ pub async fn import(
     // has changed since. (Across processes that can still happen; a reported value is safe
     // either way: the derivation's write keeps every value that is not itself derived.)
     let _one_at_a_time = WRITE_AND_DERIVE.lock().await;
+    let actor = Actor {
+        name: Some(opts.author.clone()),
+        ..Actor::default()
+    };
+    if opts.publish == Publish::Hold {
+        let reason = format!("import of {} held for a release", names.join(", "));
+        db.hold_next_revisions(&reason, &actor).await?;
+    }
     let outcome = db.write(&meta, &observations).await?;
     // What the import touched, one look per series (rows of a series share their key).
     let (mut areas, mut indicators) = (BTreeSet::new(), BTreeSet::new());
@@ -290,8 +312,9 @@ pub async fn import(
             }
         }
     }
-    let release = if status == ImportStatus::Written && !opts.hold_release {
-        release_direct(db, &opts.kind, &opts.author).await?
+    // Also when nothing changed: a retried import publishes what an interrupted one wrote.
+    let release = if opts.publish == Publish::Direct {
+        db.release_direct(&opts.kind, &actor).await?
     } else {
         None
     };
@@ -306,32 +329,6 @@ pub async fn import(
     })
 }
 
-/// Publishes what has been written since the latest release as a `direct` release named
-/// `{kind}-{revision}` (unique, since revisions are), by `author`. `None` when there is
-/// nothing new to release.
-pub async fn release_direct(
-    db: &Db,
-    kind: &str,
-    author: &str,
-) -> Result<Option<Release>, StoreError> {
-    let latest = db.latest_revision().await?;
-    let released = db.releases(true).await?.first().map_or(0, |r| r.revision);
-    if latest <= released {
-        return Ok(None);
-    }
-    let actor = Actor {
-        name: Some(author.to_string()),
-        ..Actor::default()
-    };
-    let release = NewRelease {
-        name: format!("{kind}-{latest}"),
-        kind: "direct",
-        description: Some(format!("{kind} by {author}, published as written")),
-        publish_at: None,
-        submissions: vec![],
-    };
-    Ok(Some(db.add_release(&release, &actor).await?))
-}
 
 /// Serialises an import's write and the derivation after it (see `import`).
 pub(crate) static WRITE_AND_DERIVE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -7,9 +7,11 @@
 //! submission is written as its own revision, under the submitter's name, checked again
 //! under the write lock; (3) values derived from them are recomputed; (4) the release row
 //! is inserted, with the submissions marked published, in one transaction. Until (4) commits
-//! the public reads the previous release. A publication that dies between (2) and (4) leaves
-//! unreleased revisions and accepted submissions; publishing again writes those submissions
-//! as unchanged (their values are already current) and releases everything.
+//! the public reads the previous release, and a hold taken before (2) keeps any other
+//! process's direct release from cutting past what (2) and (3) write. A publication that dies
+//! between (2) and (4) leaves its hold, unreleased revisions and accepted submissions;
+//! publishing again writes those submissions as unchanged (their values are already current)
+//! and releases everything.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -139,6 +141,13 @@ pub async fn publish(
         batches.push((submission, observations));
     }
 
+    // From here on nothing else may publish what this publication writes (another process's
+    // direct import, say) before its release row: hold the revisions to come. The release
+    // ends the hold; a publication that stops half-way leaves it, and the next named release
+    // publishes everything.
+    db.hold_next_revisions(&format!("publication of release {}", request.name), actor)
+        .await?;
+
     // 2. One revision per submission, under its submitter's name.
     let mut published = Vec::with_capacity(batches.len());
     let (mut areas, mut indicators) = (BTreeSet::new(), BTreeSet::new());
@@ -187,7 +196,6 @@ pub async fn publish(
         .add_release(
             &NewRelease {
                 name: request.name.clone(),
-                kind: "release",
                 description: request.description.clone(),
                 publish_at: request.publish_at.clone(),
                 submissions: published

@@ -87,15 +87,17 @@ impl Db {
     }
 
     /// The public revision an `as_of` designates: a revision number must be at or below the
-    /// published cut (a later one is not public: the same error as one that does not exist);
-    /// a time gives the cut the public saw then.
+    /// published cut (a later one is not public: the same error as one that does not exist)
+    /// and shows the release cut at or below it (a revision between two cuts, such as the
+    /// middle of a publication, was never public on its own); a time gives the cut the public
+    /// saw then.
     pub async fn resolve_public_as_of(&self, as_of: &AsOf) -> Result<i64, StoreError> {
         match as_of {
             AsOf::Revision(r) => {
                 if *r > self.published_revision().await? || *r < 0 {
                     return Err(StoreError::NoSuchRevision(*r));
                 }
-                Ok(*r)
+                self.cut_at_or_below(*r).await
             }
             AsOf::Time(t) => self.revision_public_at(t).await,
         }

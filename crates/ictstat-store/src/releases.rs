@@ -40,12 +40,10 @@ impl Release {
     }
 }
 
-/// A release to record.
+/// A named release to record.
 #[derive(Debug, Clone)]
 pub struct NewRelease {
     pub name: String,
-    /// `release` or `direct`.
-    pub kind: &'static str,
     pub description: Option<String>,
     /// The publication time in the store's text form (see `parse_time`); `None` for now.
     pub publish_at: Option<String>,
@@ -119,10 +117,10 @@ impl Db {
         )
     }
 
-    /// Checks that a release named `name` could be published at `publish_at` (store text
-    /// form, `None` for now) without writing anything: the name is free and the time is not
-    /// before a release already recorded. A publication checks this before its writes, so
-    /// that a refusal leaves nothing behind.
+    /// Checks that a named release `name` could be published at `publish_at` (store text
+    /// form, `None` for now) without writing anything: the name is free and not of the form
+    /// direct releases take, the time is not past and not before a release already recorded.
+    /// A publication checks this before its writes, so that a refusal leaves nothing behind.
     pub async fn check_new_release(
         &self,
         name: &str,
@@ -130,78 +128,66 @@ impl Db {
     ) -> Result<(), StoreError> {
         if !is_valid_release_name(name) {
             return Err(StoreError::Invalid(format!(
-                "`{name}` is not a release name: use 1 to 64 letters, digits, `.`, `-` or `_`, starting with a letter or digit"
+                "`{name}` is not a release name: use 1 to 64 letters, digits, `.`, `-` or `_`, starting with a letter or digit, and not `{DIRECT_PREFIX}`"
             )));
         }
         if self.release(name).await?.is_some() {
             return Err(StoreError::Exists(format!("release `{name}`")));
         }
-        if let Some(at) = publish_at {
-            let latest: Option<(String, String)> = with_pool!(self, p => sqlx::query_as(
-                "SELECT name, publish_at FROM data_release ORDER BY publish_at DESC LIMIT 1")
-                .fetch_optional(p).await?);
-            if let Some((other, other_at)) = latest
-                && at < other_at.as_str()
-            {
-                return Err(StoreError::Invalid(format!(
-                    "release `{other}` is public from {other_at}: a later release cannot be public before it (it would publish that release's data early)"
-                )));
-            }
-        }
-        Ok(())
+        let latest: Option<String> = with_pool!(self, p => sqlx::query_scalar(
+            "SELECT MAX(publish_at) FROM data_release").fetch_one(p).await?);
+        release_time(publish_at, latest.as_deref(), &crate::now_text()).map(drop)
     }
 
-    /// Records a release of everything written so far, in one transaction with the status
-    /// of the submissions it publishes and its audit row. The time defaults to now; when an
-    /// earlier release is embargoed past it, a `direct` release waits for that time too (an
-    /// administrator's import must not publish embargoed data), and a named release is
-    /// refused ([`Db::check_new_release`]).
+    /// Holds the revisions written from now on (an import written with `--hold`, a
+    /// publication about to write): no direct release cuts past them until a named release
+    /// publishes them. Returns the first held revision.
+    pub async fn hold_next_revisions(
+        &self,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
+        with_pool!(self, p => {
+            // Under the write lock, so that no revision is written between the count and the row.
+            let mut tx = p.begin_write().await?;
+            let held_from: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM revision").fetch_one(&mut *tx).await?;
+            sqlx::query("INSERT INTO release_hold (reason, held_from, created_at, created_by) VALUES ($1, $2, $3, $4)")
+                .bind(reason)
+                .bind(held_from)
+                .bind(crate::now_text())
+                .bind(actor.name.clone().unwrap_or_default())
+                .execute(&mut *tx)
+                .await?;
+            insert_audit!(&mut *tx, actor, "revisions_held", None,
+                &serde_json::json!({"reason": reason, "held_from": held_from}))?;
+            tx.commit().await?;
+            Ok(held_from)
+        })
+    }
+
+    /// Records a named release of everything written so far, in one transaction with the
+    /// status of the submissions it publishes, the end of every hold, and its audit row. The
+    /// time defaults to now; a time past, or before an earlier release's, is refused
+    /// ([`Db::check_new_release`]).
     pub async fn add_release(
         &self,
         new: &NewRelease,
         actor: &Actor,
     ) -> Result<Release, StoreError> {
+        if !is_valid_release_name(&new.name) {
+            return Err(StoreError::Invalid(format!(
+                "`{}` is not a release name",
+                new.name
+            )));
+        }
         let now = crate::now_text();
-        let requested = new.publish_at.clone();
         with_pool!(self, p => {
             // Under the write lock: no revision can slip in between the cut and the row.
             let mut tx = p.begin_write().await?;
             let revision: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM revision").fetch_one(&mut *tx).await?;
             let latest_at: Option<String> = sqlx::query_scalar("SELECT MAX(publish_at) FROM data_release").fetch_one(&mut *tx).await?;
-            let publish_at = match (requested, latest_at) {
-                (Some(at), Some(latest)) if at < latest => {
-                    return Err(StoreError::Invalid(format!(
-                        "a release is public from {latest}: a later release cannot be public before it"
-                    )));
-                }
-                (Some(at), _) => at,
-                (None, Some(latest)) if new.kind == "direct" => std::cmp::max(now.clone(), latest),
-                (None, Some(latest)) if latest > now => {
-                    return Err(StoreError::Invalid(format!(
-                        "a release is under embargo until {latest}: give a publication time at or after it"
-                    )));
-                }
-                (None, _) => now.clone(),
-            };
-            let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
-                "INSERT INTO data_release (name, kind, description, revision, publish_at, created_at, created_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(&new.name)
-            .bind(new.kind)
-            .bind(&new.description)
-            .bind(revision)
-            .bind(&publish_at)
-            .bind(&now)
-            .bind(actor.name.clone().unwrap_or_default())
-            .fetch_one(&mut *tx)
-            .await;
-            let id = match inserted {
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                    return Err(StoreError::Exists(format!("release `{}`", new.name)));
-                }
-                other => other?,
-            };
+            let publish_at = release_time(new.publish_at.as_deref(), latest_at.as_deref(), &now)?;
+            let id = insert_release!(tx, &new.name, "release", new.description.as_deref(), revision, &publish_at, &now, actor)?;
             for (submission, written) in &new.submissions {
                 let updated = sqlx::query(
                     "UPDATE submission SET status = 'published', release_id = $1, revision = $2 \
@@ -219,14 +205,15 @@ impl Db {
                     )));
                 }
             }
+            sqlx::query("DELETE FROM release_hold").execute(&mut *tx).await?;
             let ids: Vec<i64> = new.submissions.iter().map(|(s, _)| *s).collect();
             insert_audit!(&mut *tx, actor, "release_published", Some(&format!("release:{}", new.name)),
-                &serde_json::json!({"kind": new.kind, "revision": revision, "publish_at": publish_at, "submissions": ids}))?;
+                &serde_json::json!({"kind": "release", "revision": revision, "publish_at": publish_at, "submissions": ids}))?;
             tx.commit().await?;
             Ok(Release {
                 id,
                 name: new.name.clone(),
-                kind: new.kind.to_string(),
+                kind: "release".into(),
                 description: new.description.clone(),
                 revision,
                 publish_at,
@@ -234,6 +221,57 @@ impl Db {
                 created_by: actor.name.clone().unwrap_or_default(),
             })
         })
+    }
+
+    /// Publishes what an administrator's import (or the first start's load) wrote, as a
+    /// `direct` release named `direct-{what}-{revision}`: everything written so far, up to
+    /// the first held revision. `None` when nothing can be released: the import then waits
+    /// for the named release that a hold or a publication in progress is preparing. Public
+    /// now, or when the latest embargo ends (an import must not publish embargoed data).
+    pub async fn release_direct(
+        &self,
+        what: &str,
+        actor: &Actor,
+    ) -> Result<Option<Release>, StoreError> {
+        let now = crate::now_text();
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let latest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM revision").fetch_one(&mut *tx).await?;
+            let held: Option<i64> = sqlx::query_scalar("SELECT MIN(held_from) FROM release_hold").fetch_one(&mut *tx).await?;
+            let released: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(revision), 0) FROM data_release").fetch_one(&mut *tx).await?;
+            let cut = held.map_or(latest, |h| latest.min(h - 1));
+            if cut <= released {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            let latest_at: Option<String> = sqlx::query_scalar("SELECT MAX(publish_at) FROM data_release").fetch_one(&mut *tx).await?;
+            let publish_at = latest_at.map_or(now.clone(), |l| std::cmp::max(l, now.clone()));
+            let name = format!("{DIRECT_PREFIX}{what}-{cut}");
+            let description = format!("{what} by {}, published as written", actor.name.as_deref().unwrap_or("?"));
+            let id = insert_release!(tx, &name, "direct", Some(description.as_str()), cut, &publish_at, &now, actor)?;
+            insert_audit!(&mut *tx, actor, "release_published", Some(&format!("release:{name}")),
+                &serde_json::json!({"kind": "direct", "revision": cut, "publish_at": publish_at}))?;
+            tx.commit().await?;
+            Ok(Some(Release {
+                id,
+                name,
+                kind: "direct".into(),
+                description: Some(description),
+                revision: cut,
+                publish_at,
+                created_at: now,
+                created_by: actor.name.clone().unwrap_or_default(),
+            }))
+        })
+    }
+
+    /// The revision a public `as_of` revision number shows: the latest release cut at or
+    /// below it (a revision between two cuts was never public on its own).
+    pub(crate) async fn cut_at_or_below(&self, revision: i64) -> Result<i64, StoreError> {
+        let sql = "SELECT COALESCE(MAX(revision), 0) FROM data_release WHERE revision <= $1 AND publish_at <= $2";
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar(sql).bind(revision).bind(crate::now_text()).fetch_one(p).await?),
+        )
     }
 
     /// What changed between the cuts `before` and `after` (`before` < `after`): every data
@@ -286,12 +324,69 @@ impl Db {
     }
 }
 
+/// The start of the names of direct releases, which named releases may not take.
+pub const DIRECT_PREFIX: &str = "direct-";
+
 /// Release names appear in URLs: letters, digits, `.`, `-`, `_`, up to 64, not starting with
-/// punctuation.
+/// punctuation nor with [`DIRECT_PREFIX`].
 pub fn is_valid_release_name(name: &str) -> bool {
-    (1..=64).contains(&name.len())
+    !name.starts_with(DIRECT_PREFIX)
+        && (1..=64).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
+
+/// The time a named release becomes public: `requested` (store text form) or now. A time past
+/// is refused (it would rewrite what the public saw then), and so is a time before the
+/// latest release's (a later release would publish an embargoed one's data early).
+fn release_time(
+    requested: Option<&str>,
+    latest: Option<&str>,
+    now: &str,
+) -> Result<String, StoreError> {
+    let at = match requested {
+        Some(t) if t < now => {
+            return Err(StoreError::Invalid(format!(
+                "{t} is past: a release is public from now or from a time to come"
+            )));
+        }
+        Some(t) => t.to_string(),
+        None => now.to_string(),
+    };
+    match latest {
+        Some(l) if at.as_str() < l => Err(StoreError::Invalid(format!(
+            "a release is public from {l}: a later release cannot be public before it (it would publish that release's data early); give a time at or after it"
+        ))),
+        _ => Ok(at),
+    }
+}
+
+/// Inserts a release row through the transaction `$tx` (either backend) and gives its id;
+/// a name in use is `Exists`.
+macro_rules! insert_release {
+    ($tx:expr, $name:expr, $kind:expr, $description:expr, $revision:expr, $publish_at:expr, $now:expr, $actor:expr) => {{
+        let name: &str = $name;
+        let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+            "INSERT INTO data_release (name, kind, description, revision, publish_at, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(name)
+        .bind($kind)
+        .bind($description)
+        .bind($revision)
+        .bind($publish_at)
+        .bind($now)
+        .bind($actor.name.clone().unwrap_or_default())
+        .fetch_one(&mut *$tx)
+        .await;
+        match inserted {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(StoreError::Exists(format!("release `{name}`")))
+            }
+            other => other.map_err(StoreError::from),
+        }
+    }};
+}
+use insert_release;

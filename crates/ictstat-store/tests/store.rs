@@ -51,7 +51,6 @@ async fn release(db: &Db, name: &str) -> ictstat_store::releases::Release {
     db.add_release(
         &ictstat_store::releases::NewRelease {
             name: name.into(),
-            kind: "release",
             description: None,
             publish_at: None,
             submissions: vec![],

@@ -259,9 +259,10 @@ pub struct ImportArgs {
     /// Who imports (default: $USER).
     #[arg(long, env = "USER", default_value = "unknown")]
     pub author: String,
-    /// Write without publishing: the revision stays out of the public data until
-    /// `ictstat release publish` (an embargoed release, say) covers it. Otherwise the import
-    /// publishes itself as a `direct` release.
+    /// Write without publishing, for a named release (`ictstat release publish`, under
+    /// embargo say): until one is published, this revision and every later one stay out of
+    /// the public data (imports written meanwhile wait for that release too). Otherwise the
+    /// import publishes itself as a `direct` release.
     #[arg(long)]
     pub hold: bool,
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use anyhow::Context;
 use ictstat_core::{Catalog, Report};
 use ictstat_formats::{Format, ReadOptions};
-use ictstat_server::ingest::{self, ImportOptions, ImportResult, ImportStatus, InputFile};
+use ictstat_server::ingest::{self, ImportOptions, ImportResult, ImportStatus, InputFile, Publish};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::EXIT_INVALID;
@@ -119,11 +119,15 @@ pub fn print_result(result: &ImportResult, json: bool) {
     if let Some(e) = &result.derive_error {
         println!("deriving values failed (the import stands): {e}");
     }
-    if let Some(r) = &result.release {
-        println!(
+    match &result.release {
+        Some(r) => println!(
             "published as release {} (revision {}), public from {}",
             r.name, r.revision, r.publish_at
-        );
+        ),
+        None if result.status == ImportStatus::Written => println!(
+            "not public yet: the next named release (`ictstat release publish`) publishes it"
+        ),
+        None => {}
     }
 }
 
@@ -140,7 +144,11 @@ pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<u8> {
         kind: "import".into(),
         comment: args.comment.clone(),
         skip_derived: false,
-        hold_release: args.hold,
+        publish: if args.hold {
+            Publish::Hold
+        } else {
+            Publish::Direct
+        },
     };
     let files = load_files(&args.read)?;
     let (db, catalog) = crate::serve::open(database_url).await?;

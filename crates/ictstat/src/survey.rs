@@ -9,7 +9,7 @@ use anyhow::Context;
 use ictstat_survey::{Demo, DemoOptions, Design, Plan, Tabulation, tabulate as run_plan};
 
 use ictstat_formats::{Format, ReadOptions};
-use ictstat_server::ingest::{self, ImportOptions, InputFile};
+use ictstat_server::ingest::{self, ImportOptions, InputFile, Publish};
 
 use crate::cli::{DemoArgs, TabulateArgs};
 use crate::survey_import::{self, Target};
@@ -157,7 +157,7 @@ async fn import(
         kind: "survey".into(),
         comment: args.comment.clone(),
         skip_derived: false,
-        hold_release: false,
+        publish: Publish::Direct,
     };
     let files = vec![InputFile {
         name: format!("{name} (estimates)"),

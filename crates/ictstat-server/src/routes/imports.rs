@@ -14,7 +14,7 @@ use super::auth::Caller;
 use super::extract::Query;
 use super::submissions::{parse_format, upload_body};
 use crate::error::ApiError;
-use crate::ingest::{ImportOptions, ImportResult, InputFile, import};
+use crate::ingest::{ImportOptions, ImportResult, InputFile, Publish, import};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -132,7 +132,7 @@ async fn import_as(
         kind: "import".into(),
         comment: p.comment,
         skip_derived: false,
-        hold_release: false,
+        publish: Publish::Direct,
     };
     let files = vec![InputFile {
         name: p.file_name,

@@ -67,8 +67,21 @@ CREATE TABLE submission_comment (
 );
 CREATE INDEX submission_comment_submission ON submission_comment (submission_id, id);
 
--- Data stored before releases existed was public as soon as it was written: one release
--- covers it, public from its last write.
+-- Holds: the revisions from `held_from` on are being prepared for a named release (an import
+-- written with --hold, a publication in progress) and no other release may cut past them; a
+-- direct import written meanwhile waits for that release. A named release publishes every
+-- revision so far and ends every hold, in its transaction.
+CREATE TABLE release_hold (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    reason TEXT NOT NULL,
+    held_from INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+
+-- Data stored before releases existed was public as soon as it was written: one release per
+-- revision, public from its time, so that `as_of` a time and the revised flags stay as they
+-- were.
 INSERT INTO data_release (name, kind, description, revision, publish_at, created_at, created_by)
-SELECT 'initial', 'direct', 'the data written before releases existed', MAX(id), MAX(created_at), MAX(created_at), 'ictstat'
-FROM revision HAVING COUNT(*) > 0;
+SELECT 'direct-revision-' || id, 'direct', 'written before releases existed', id, created_at, created_at, 'ictstat'
+FROM revision ORDER BY id;

@@ -13,7 +13,6 @@ use super::{all, meta, obs, release, scratch};
 fn named(name: &str, publish_at: Option<String>) -> NewRelease {
     NewRelease {
         name: name.into(),
-        kind: "release",
         description: Some(format!("release {name}")),
         publish_at,
         submissions: vec![],
@@ -125,24 +124,31 @@ async fn the_public_sees_the_latest_release_whose_time_has_come() {
             db.check_new_release("2026-a", None).await,
             Err(StoreError::Exists(_))
         ));
+        for bad in ["../x", "direct-import-9"] {
+            assert!(matches!(
+                db.check_new_release(bad, None).await,
+                Err(StoreError::Invalid(_))
+            ));
+        }
+        // A time past is refused: it would rewrite what the public saw then.
         assert!(matches!(
-            db.check_new_release("../x", None).await,
+            db.check_new_release("2026-c", Some("2020-01-01T00:00:00.000000Z"))
+                .await,
             Err(StoreError::Invalid(_))
         ));
         // An administrator's direct import waits for the embargo instead of leaking it.
-        let direct = db
-            .add_release(
-                &NewRelease {
-                    kind: "direct",
-                    ..named("import-3", None)
-                },
-                &cli,
-            )
-            .await
-            .unwrap();
+        let direct = db.release_direct("import", &cli).await.unwrap().unwrap();
         assert_eq!(
-            (direct.revision, direct.publish_at.as_str()),
-            (r3, embargo.as_str())
+            (
+                direct.revision,
+                direct.publish_at.as_str(),
+                direct.name.as_str()
+            ),
+            (r3, embargo.as_str(), "direct-import-3")
+        );
+        assert!(
+            db.release_direct("import", &cli).await.unwrap().is_none(),
+            "nothing new"
         );
         assert_eq!(db.published_revision().await.unwrap(), r1);
         // Once the embargo ends (seen here as the public cut at that time), all of it is public.
@@ -166,6 +172,70 @@ async fn the_public_sees_the_latest_release_whose_time_has_come() {
             ]
         );
     }
+}
+
+#[tokio::test]
+async fn held_revisions_wait_for_a_named_release() {
+    let t = scratch("holds").await;
+    let cli = Actor::cli("tester");
+    for db in &t.dbs {
+        let first = db
+            .write(
+                &meta("a.csv"),
+                &[obs("IT_USE_ii99", "004", "_T", 2019, 1.0)],
+            )
+            .await
+            .unwrap()
+            .revision
+            .unwrap();
+        assert_eq!(
+            db.release_direct("import", &cli)
+                .await
+                .unwrap()
+                .unwrap()
+                .revision,
+            first
+        );
+        // A held import, then a direct one: neither is published by the direct release.
+        let held_from = db.hold_next_revisions("import --hold", &cli).await.unwrap();
+        assert_eq!(held_from, first + 1);
+        for (file, area) in [("held.csv", "008"), ("direct.csv", "012")] {
+            db.write(&meta(file), &[obs("IT_USE_ii99", area, "_T", 2019, 2.0)])
+                .await
+                .unwrap();
+        }
+        assert!(db.release_direct("import", &cli).await.unwrap().is_none());
+        assert_eq!(db.published_revision().await.unwrap(), first);
+        // The named release publishes both and ends the hold; direct releases resume.
+        let named_release = db.add_release(&named("2026-q1", None), &cli).await.unwrap();
+        assert_eq!(named_release.revision, first + 2);
+        assert_eq!(db.published_revision().await.unwrap(), first + 2);
+        let later = db
+            .write(
+                &meta("later.csv"),
+                &[obs("IT_USE_ii99", "012", "_T", 2020, 3.0)],
+            )
+            .await
+            .unwrap()
+            .revision
+            .unwrap();
+        assert_eq!(
+            db.release_direct("import", &cli)
+                .await
+                .unwrap()
+                .unwrap()
+                .revision,
+            later
+        );
+        // A public revision number between two cuts shows the cut below it.
+        assert_eq!(
+            db.resolve_public_as_of(&ictstat_store::AsOf::Revision(first + 1))
+                .await
+                .unwrap(),
+            first
+        );
+    }
+    t.finish().await.unwrap();
 }
 
 #[tokio::test]
