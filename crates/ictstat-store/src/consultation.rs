@@ -243,12 +243,18 @@ impl Db {
                     "version {v} of {framework} is already a draft open for comments: finalise it first")));
             }
             let version = latest.map_or(2, |(v, _)| v + 1);
-            sqlx::query(
+            let inserted = sqlx::query(
                 "INSERT INTO framework_version (framework, version, label, status, items, note, closes_at, created_at, created_by) \
                  VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8)")
                 .bind(framework).bind(version).bind(label.trim()).bind(&items_json).bind(note).bind(closes_at)
                 .bind(&now).bind(&author)
-                .execute(&mut *tx).await?;
+                .execute(&mut *tx).await;
+            // Two administrators opening a draft at once (PostgreSQL takes no lock above).
+            if let Err(sqlx::Error::Database(e)) = &inserted && e.is_unique_violation() {
+                return Err(StoreError::Conflict(format!(
+                    "version {version} of {framework} was opened by someone else just now")));
+            }
+            inserted?;
             insert_audit!(&mut *tx, actor, "consultation_opened", Some(&format!("framework:{framework}:{version}")),
                 &serde_json::json!({"label": label, "items": items.len(), "closes_at": closes_at}))?;
             tx.commit().await?;

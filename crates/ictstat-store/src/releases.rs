@@ -60,7 +60,9 @@ pub struct ReleaseChange {
     /// Canonical breakdown text (`SEX=F`), empty for the total.
     pub breakdown: String,
     pub period: String,
-    /// The value in the earlier release; absent for a data point the later one added.
+    /// Whether the earlier release had the data point (false: the later one added it).
+    pub existed: bool,
+    /// The value in the earlier release (absent for an addition, or a missing value).
     pub before: Option<f64>,
     pub after: Option<f64>,
     /// True when the value itself changed (false: only its attributes did).
@@ -307,6 +309,7 @@ impl Db {
             .map(
                 |(indicator, area, breakdown, period, before, after, earlier, revision, author)| {
                     ReleaseChange {
+                        existed: earlier.is_some(),
                         // An addition, or a revision of the value (not only of attributes).
                         value_changed: earlier.is_none() || before != after,
                         indicator,

@@ -19,8 +19,8 @@ pub struct ObservationRow {
     pub attributes: Attributes,
     /// The revision that wrote this version.
     pub revision: i64,
-    /// True when this version replaced a value that a release had published: the value was
-    /// revised (its history lists the versions).
+    /// True when this version replaced one (its value or its attributes) that a release had
+    /// published: the data point was revised (its history lists the versions).
     pub revised: bool,
 }
 

@@ -18,24 +18,46 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// `axum::Json` answering a bad body with an `ApiError` (400; 413 over the body limit; 415
-/// without a JSON content type).
+/// The largest JSON body a route takes: reviews, releases, drafts of indicator lists and
+/// comments are small; only file uploads (not JSON) may be large.
+pub const MAX_JSON_BYTES: usize = 1 << 20;
+
+/// `axum::Json` answering a bad body with an `ApiError`: 415 without a JSON content type, 413
+/// over [`MAX_JSON_BYTES`] (read no further), 400 when it does not parse.
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(e) => {
-                let code = if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    "payload-too-large"
-                } else {
-                    "bad-request"
-                };
-                Err(ApiError::new(e.status(), code, e.body_text()))
-            }
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim();
+                m.eq_ignore_ascii_case("application/json")
+                    || m.to_ascii_lowercase().ends_with("+json")
+            });
+        if !json {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "bad-request",
+                "send the body as JSON, with `Content-Type: application/json`",
+            ));
         }
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_JSON_BYTES)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload-too-large",
+                    format!("a JSON body holds at most {MAX_JSON_BYTES} bytes"),
+                )
+            })?;
+        serde_json::from_slice(&bytes)
+            .map(Json)
+            .map_err(|e| ApiError::bad_request(format!("the JSON body: {e}")))
     }
 }

@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 
 use super::auth::Caller;
 use super::extract::Query;
-use super::submissions::{parse_format, upload_body};
+use super::submissions::{check_file_name, parse_format, upload_body};
 use crate::error::ApiError;
 use crate::ingest::{ImportOptions, ImportResult, InputFile, Publish, import};
 use crate::state::AppState;
@@ -61,6 +61,7 @@ pub async fn create_import(
     Query(p): Query<ImportParams>,
     request: Request,
 ) -> Result<(StatusCode, Json<ImportResult>), ApiError> {
+    check_file_name(&p.file_name)?;
     let file_name = p.file_name.clone();
     let result = import_as(&state, &caller, p, request).await;
     let (action, target, details) = match &result {

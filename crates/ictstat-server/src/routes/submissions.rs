@@ -29,11 +29,14 @@ use crate::state::AppState;
 use crate::submit::{SubmitOptions, SubmitResult, submission_observations, submit};
 
 impl Caller {
-    /// Whether the caller submitted `s`.
+    /// Whether the caller submitted `s` (a submission without a user id was made by the
+    /// bootstrap token or the command line, known by name).
     pub fn is_submitter(&self, s: &Submission) -> bool {
-        self.user
-            .as_ref()
-            .is_some_and(|u| Some(u.id) == s.submitter_id)
+        match (&self.user, s.submitter_id) {
+            (Some(u), id) => Some(u.id) == id,
+            (None, None) => s.submitter == self.name(),
+            (None, Some(_)) => false,
+        }
     }
 
     fn is_custodian_of(&self, indicator: &str) -> bool {
@@ -114,6 +117,20 @@ pub(crate) async fn upload_body(state: &AppState, request: Request) -> Result<By
     })
 }
 
+/// The longest file name an upload may give: it is kept in the submission, the revision and
+/// the audit log.
+const MAX_FILE_NAME_CHARS: usize = 255;
+
+/// Refuses an upload's file name that is empty or too long, before anything is recorded.
+pub(crate) fn check_file_name(name: &str) -> Result<(), ApiError> {
+    if name.trim().is_empty() || name.chars().count() > MAX_FILE_NAME_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "file_name must have 1 to {MAX_FILE_NAME_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
 /// Parses the `format` parameter of an upload.
 pub(crate) fn parse_format(format: Option<&str>) -> Result<Option<Format>, ApiError> {
     format
@@ -145,6 +162,7 @@ pub async fn create_submission(
     Query(p): Query<SubmitParams>,
     request: Request,
 ) -> Result<(StatusCode, axum::Json<SubmitResult>), ApiError> {
+    check_file_name(&p.file_name)?;
     let file_name = p.file_name.clone();
     let result = submit_as(&state, &caller, p, request).await;
     // Kept submissions are audited with them; refusals here (the body is never kept).
@@ -386,6 +404,9 @@ pub async fn get_submission(
     Ok(axum::Json(submission_detail(&state, &caller, id).await?))
 }
 
+/// The most comments on rows one review may hold.
+const MAX_ROW_COMMENTS: usize = 1000;
+
 /// A review: the decision, an overall comment and comments on rows.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -420,6 +441,28 @@ pub async fn review_submission(
     caller.require(Scope::Submit)?;
     let submission = visible(&state, &caller, id).await?;
     caller.may_review(&submission)?;
+    if review.comments.len() > MAX_ROW_COMMENTS {
+        return Err(ApiError::bad_request(format!(
+            "a review holds at most {MAX_ROW_COMMENTS} comments on rows"
+        )));
+    }
+    if !review.comments.is_empty() {
+        let payload = state.db.submission_payload(id).await?.unwrap_or_default();
+        let (observations, _) = submission_observations(&state.catalog, &submission, &payload);
+        let points: std::collections::HashSet<(String, String)> = observations
+            .iter()
+            .map(|o| (o.key.text(), o.period.to_string()))
+            .collect();
+        for c in &review.comments {
+            if let (Some(key), Some(period)) = (&c.series_key, &c.period)
+                && !points.contains(&(key.clone(), period.clone()))
+            {
+                return Err(ApiError::bad_request(format!(
+                    "the submission has no data point {key} {period} to comment on"
+                )));
+            }
+        }
+    }
     Ok(axum::Json(
         state
             .db

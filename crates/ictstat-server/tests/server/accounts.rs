@@ -43,7 +43,7 @@ pub(super) async fn send(
 }
 
 /// Sends a request with `headers`, from `client` when given.
-async fn send_headers(
+pub(super) async fn send_headers(
     app: &TestApp,
     method: Method,
     uri: &str,

@@ -202,6 +202,25 @@ async fn a_dataset_goes_from_upload_to_publication() {
         assert_eq!(a.status, StatusCode::NOT_FOUND, "{}", a.json);
         let with_comment = r#"{"decision":"accept","comment":"consistent with the 2021 survey",
             "comments":[{"series_key":"IT_USE_ii99|404|","period":"2021","body":"table 4.2"}]}"#;
+        // A comment on a row the submission does not have, or without JSON: refused.
+        let elsewhere = r#"{"decision":"accept","comments":[{"series_key":"IT_USE_ii99|800|","period":"2021","body":"?"}]}"#;
+        let a = post(&app, &review, &itu, elsewhere).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.json);
+        let plain = super::accounts::send_headers(
+            &app,
+            Method::POST,
+            &review,
+            &[("authorization", format!("Bearer {itu}"))],
+            "decision=accept",
+            None,
+        )
+        .await;
+        assert_eq!(plain.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let long_name = format!("/api/v1/submissions?file_name={}", "x".repeat(300));
+        assert_eq!(
+            post(&app, &long_name, &knbs, &kenya(1.0)).await.status,
+            StatusCode::BAD_REQUEST
+        );
         let a = post(&app, &review, &itu, with_comment).await;
         assert_eq!(
             (a.status, a.json["status"].as_str()),
@@ -373,6 +392,22 @@ async fn a_dataset_goes_from_upload_to_publication() {
 
 /// Two administrators publish two submissions of the same data point at once: one release
 /// wins, the other is a conflict, and the published value is the winner's.
+/// The bootstrap token (no user) is held to the four eyes too: it may not accept what it
+/// submitted.
+#[tokio::test]
+async fn the_bootstrap_token_does_not_review_its_own_submission() {
+    let (apps, scratch) = apps("selfreview", false).await;
+    for app in apps {
+        let itu = member(&app, "ITU", "itu", Role::Custodian, &["IT_USE_ii99"], &[]).await;
+        let own = submit(&app, super::TOKEN, &kenya(12.5)).await;
+        let review = format!("/api/v1/submissions/{own}/review");
+        let a = post(&app, &review, super::TOKEN, r#"{"decision":"accept"}"#).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.json);
+        accept(&app, &itu, own).await;
+    }
+    scratch.finish().await.unwrap();
+}
+
 #[tokio::test]
 async fn concurrent_publications_never_lose_an_update() {
     let (apps, scratch) = apps("concurrent", false).await;
