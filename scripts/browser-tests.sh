@@ -38,12 +38,24 @@ DB="sqlite://$WORK/ictstat.db"
 "$ICTSTAT_BIN" import --database-url "$DB" tests/fixtures/web/dashboard_estimates.csv >"$WORK/import.log" 2>&1 ||
     { cat "$WORK/import.log" >&2; echo "browser-tests: ictstat import of the fixture failed" >&2; exit 1; }
 
-# An account for the sign-in check (a viewer: it changes no data).
+# Accounts: a viewer for the sign-in check (it changes no data), and for the publication
+# walk-through a provider of Kenya's Internet use, a custodian of Internet use (in another
+# organisation) and an administrator. One password for all.
 export ICTSTAT_TEST_LOGIN=browser ICTSTAT_TEST_PASSWORD="browser tests passphrase"
+export ICTSTAT_TEST_PROVIDER=browser-provider ICTSTAT_TEST_CUSTODIAN=browser-custodian ICTSTAT_TEST_ADMIN=browser-admin
+add_user() { # LOGIN ORG ROLE [options…]
+    local login="$1" org="$2" role="$3"
+    shift 3
+    printf '%s\n' "$ICTSTAT_TEST_PASSWORD" |
+        "$ICTSTAT_BIN" user add "$login" --org "$org" --role "$role" --password-stdin --database-url "$DB" "$@"
+}
 { "$ICTSTAT_BIN" org add "Browser Test Office" --kind agency --database-url "$DB" &&
-    printf '%s\n' "$ICTSTAT_TEST_PASSWORD" | "$ICTSTAT_BIN" user add "$ICTSTAT_TEST_LOGIN" \
-        --org "Browser Test Office" --role viewer --password-stdin --database-url "$DB"; } >"$WORK/accounts.log" 2>&1 ||
-    { cat "$WORK/accounts.log" >&2; echo "browser-tests: creating the test account failed" >&2; exit 1; }
+    "$ICTSTAT_BIN" org add "Browser Test Ministry" --kind ministry --database-url "$DB" &&
+    add_user "$ICTSTAT_TEST_LOGIN" "Browser Test Office" viewer &&
+    add_user "$ICTSTAT_TEST_PROVIDER" "Browser Test Office" provider --area KEN --indicator IT_USE_ii99 &&
+    add_user "$ICTSTAT_TEST_CUSTODIAN" "Browser Test Ministry" custodian --indicator IT_USE_ii99 &&
+    add_user "$ICTSTAT_TEST_ADMIN" "Browser Test Ministry" administrator; } >"$WORK/accounts.log" 2>&1 ||
+    { cat "$WORK/accounts.log" >&2; echo "browser-tests: creating the test accounts failed" >&2; exit 1; }
 
 server_start "$DB"
 

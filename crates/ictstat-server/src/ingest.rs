@@ -329,7 +329,6 @@ pub async fn import(
     })
 }
 
-
 /// Serialises an import's write and the derivation after it (see `import`).
 pub(crate) static WRITE_AND_DERIVE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 

@@ -478,6 +478,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 /// A form posted by a signed-in user: the only way a handler gets a session together with a
 /// form body, so that no form handler can forget the CSRF check. Refuses with 401 without a
 /// live session and 403 when the origin or the CSRF token is wrong, before the handler runs.
+/// (File uploads come as [`SessionUpload`].)
 pub struct SessionForm {
     pub session: WebSession,
     pub client: Option<IpAddr>,
@@ -508,6 +509,22 @@ impl SessionForm {
     }
 }
 
+/// The live session of a request that posts a form: 401 without one.
+async fn signed_in(state: &AppState, parts: &Parts) -> Result<WebSession, ApiError> {
+    current(state, &parts.headers).await?.ok_or_else(|| {
+        ApiError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "you are not signed in (or your session has ended); sign in again",
+        )
+    })
+}
+
+/// The CSRF token of the `X-CSRF-Token` header, for scripts that post forms.
+fn header_token(headers: &HeaderMap) -> Option<&str> {
+    headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok())
+}
+
 impl FromRequest<AppState> for SessionForm {
     /// The web renders it as a page: take `Result<SessionForm, ApiError>` in the handler.
     type Rejection = ApiError;
@@ -515,13 +532,7 @@ impl FromRequest<AppState> for SessionForm {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
         let client = crate::routes::client_address(&parts);
-        let session = current(state, &parts.headers).await?.ok_or_else(|| {
-            ApiError::new(
-                axum::http::StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "you are not signed in (or your session has ended); sign in again",
-            )
-        })?;
+        let session = signed_in(state, &parts).await?;
         let headers = parts.headers.clone();
         let req = Request::from_parts(parts, body);
         let axum::Form(fields) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
@@ -533,12 +544,115 @@ impl FromRequest<AppState> for SessionForm {
             headers,
             fields,
         };
-        let header_token = form.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
         check_csrf(
             &form.session,
             &form.headers,
-            form.field(CSRF_FIELD).or(header_token),
+            form.field(CSRF_FIELD).or(header_token(&form.headers)),
         )?;
         Ok(form)
+    }
+}
+
+/// A file of a [`SessionUpload`].
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    /// The form field it came in.
+    pub field: String,
+    /// The name the browser gave it (its name on the user's disk; some browsers send folders).
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A `multipart/form-data` form posted by a signed-in user (a file upload), with the checks of
+/// [`SessionForm`]: 401 without a live session and 403 when the origin or the CSRF token is
+/// wrong, before the handler runs. The body is bounded by the server's upload limit
+/// (`ServerConfig::max_upload_bytes`, as the API's uploads are: 413 past it).
+///
+/// The CSRF token must come before the first file, as the dashboard's forms put it (a browser
+/// sends fields in the form's order), so that a forged upload is refused before its file is
+/// read; a token in `X-CSRF-Token` serves too. A form without a file is checked once read.
+pub struct SessionUpload {
+    /// The session and the form's text fields.
+    pub form: SessionForm,
+    pub files: Vec<UploadedFile>,
+}
+
+/// A multipart body that cannot be read, as the API's error (413 past the upload limit).
+fn multipart_error(state: &AppState, status: axum::http::StatusCode, text: String) -> ApiError {
+    if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            status,
+            "payload-too-large",
+            format!(
+                "{text} (the limit is {} bytes)",
+                state.config.max_upload_bytes
+            ),
+        )
+    } else {
+        ApiError::new(status, "bad-request", text)
+    }
+}
+
+impl FromRequest<AppState> for SessionUpload {
+    /// The web renders it as a page: take `Result<SessionUpload, ApiError>` in the handler.
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let client = crate::routes::client_address(&parts);
+        let session = signed_in(state, &parts).await?;
+        let headers = parts.headers.clone();
+        let mut req = Request::from_parts(parts, body);
+        axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes).apply(&mut req);
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|e| multipart_error(state, e.status(), e.body_text()))?;
+        let mut fields: Vec<(String, String)> = Vec::new();
+        let mut files = Vec::new();
+        let mut checked = false;
+        let check = |fields: &[(String, String)]| {
+            let presented = fields
+                .iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v.as_str())
+                .or(header_token(&headers));
+            check_csrf(&session, &headers, presented)
+        };
+        let unreadable = |e: axum::extract::multipart::MultipartError| {
+            multipart_error(state, e.status(), e.body_text())
+        };
+        while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+            let name = field.name().unwrap_or_default().to_string();
+            match field.file_name().map(str::to_string) {
+                Some(file_name) => {
+                    if !checked {
+                        check(&fields)?;
+                        checked = true;
+                    }
+                    let bytes = field.bytes().await.map_err(unreadable)?.to_vec();
+                    files.push(UploadedFile {
+                        field: name,
+                        file_name,
+                        bytes,
+                    });
+                }
+                None => {
+                    let text = field.text().await.map_err(unreadable)?;
+                    fields.push((name, text));
+                }
+            }
+        }
+        if !checked {
+            check(&fields)?;
+        }
+        Ok(SessionUpload {
+            form: SessionForm {
+                session,
+                client,
+                headers,
+                fields,
+            },
+            files,
+        })
     }
 }

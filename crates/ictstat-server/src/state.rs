@@ -252,6 +252,8 @@ pub struct AppState {
     pub sdmx: Arc<ictstat_sdmx::Registry>,
     /// Recent SDMX answers, per data revision.
     pub answers: Arc<crate::routes::AnswerCache>,
+    /// Comparisons of published releases.
+    pub releases: Arc<crate::routes::ReleaseCache>,
     /// Failed token attempts per client address.
     pub auth_failures: Arc<FailureLimiter>,
     /// Web sessions' settings and sign-in failure counts.
@@ -268,6 +270,7 @@ impl AppState {
             config: Arc::new(config),
             sdmx: Arc::new(sdmx),
             answers: Arc::default(),
+            releases: Arc::default(),
             auth_failures: Arc::default(),
             sessions: Arc::default(),
         }

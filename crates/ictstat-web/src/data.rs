@@ -91,6 +91,15 @@ pub fn breakdown_label(catalog: &Catalog, breakdown: &Breakdown, lang: Lang) -> 
         .join(", ")
 }
 
+/// [`breakdown_label`] of a breakdown in its canonical text (`SEX=F`), as submissions and
+/// releases list them; text that is not a breakdown is shown as it is.
+pub fn breakdown_text_label(catalog: &Catalog, text: &str, lang: Lang) -> String {
+    match Breakdown::parse(text) {
+        Ok(b) => breakdown_label(catalog, &b, lang),
+        Err(_) => text.to_string(),
+    }
+}
+
 /// `text` with its first letter in upper case.
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();

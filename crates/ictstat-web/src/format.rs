@@ -22,6 +22,19 @@ pub fn value(lang: Lang, indicator: &Indicator, v: f64) -> String {
     lang.number(v, decimals(indicator))
 }
 
+/// A value with every decimal it has, in the reader's language: a review compares values
+/// that an indicator's usual precision could show alike (29.5 and 29.54).
+pub fn exact(lang: Lang, v: f64) -> String {
+    let text = v.to_string();
+    let decimals = text.split_once('.').map_or(0, |(_, frac)| frac.len());
+    lang.number(v, decimals)
+}
+
+/// A stored time (RFC 3339, UTC) to the minute, as lists show it: `2025-03-01 09:30`.
+pub fn time(text: &str) -> String {
+    text.chars().take(16).collect::<String>().replace('T', " ")
+}
+
 /// Whether an observation is an estimate rather than a measured value: SDMX OBS_STATUS `E`,
 /// or SDG NATURE estimated (`E`), modelled (`M`) or country-adjusted (`CA`).
 pub fn is_estimated(row: &ObservationRow) -> bool {

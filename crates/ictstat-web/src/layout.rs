@@ -29,6 +29,10 @@ pub fn page_titled(ctx: &Ctx, title: &str, title_lang: Option<&str>, main: Marku
                             li { a href=(ctx.link("/countries")) { (ctx.t("nav.countries")) } }
                             li { a href=(ctx.link("/availability")) { (ctx.t("nav.availability")) } }
                             li { a href=(ctx.link("/frameworks")) { (ctx.t("nav.frameworks")) } }
+                            li { a href=(ctx.link("/releases")) { (ctx.t("nav.releases")) } }
+                            @if ctx.session.is_some() {
+                                li { a href=(ctx.link("/submissions")) { (ctx.t("nav.submissions")) } }
+                            }
                         }
                     }
                     form.search role="search" action="/search" method="get" {
@@ -133,6 +137,23 @@ fn language_switcher(ctx: &Ctx) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The marks after a value: `e` for an estimate, `r` for a value that replaced one a release
+/// had published; each says what it means on hover, and [`revised_note`] explains `r` once.
+pub fn value_marks(ctx: &Ctx, estimated: bool, revised: bool) -> Markup {
+    html! {
+        @if estimated { " " abbr title=(ctx.t("indicator.estimated")) { "e" } }
+        @if revised { " " abbr.revised title=(ctx.t("data.revised")) { "r" } }
+    }
+}
+
+/// The footnote of a page that marks revised values: what `r` means and where the earlier
+/// values are.
+pub fn revised_note(ctx: &Ctx) -> Markup {
+    html! {
+        p.note.revised-note { abbr.revised { "r" } " " (ctx.t("data.revised_note")) }
     }
 }
 

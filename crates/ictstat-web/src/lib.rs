@@ -6,7 +6,10 @@
 //! (countries, year, breakdown, sort, language) is in its query string ([`params`]), so any
 //! view can be shared, bookmarked or embedded (`/embed/…`). The interface is in English,
 //! French and Spanish ([`i18n`]). People with an account sign in (`/signin`) and manage their
-//! API tokens (`/account`); sessions and CSRF are `ictstat_server::session`'s.
+//! API tokens (`/account`); sessions and CSRF are `ictstat_server::session`'s. Providers and
+//! custodians upload files for review (`/submissions/new`), reviewers accept or reject them
+//! with comments on rows (`/submissions/{id}`), administrators publish them as releases
+//! (`/releases`), under the API's rules.
 
 mod assets;
 mod ctx;
@@ -18,6 +21,8 @@ pub mod i18n;
 mod layout;
 mod pages;
 pub mod params;
+mod private;
+mod report;
 mod stats;
 pub mod svg;
 
@@ -39,6 +44,12 @@ const FORM_BODY_LIMIT: usize = 8 * 1024;
 fn form_limit() -> axum::extract::DefaultBodyLimit {
     axum::extract::DefaultBodyLimit::max(FORM_BODY_LIMIT)
 }
+
+/// The largest review form: it carries one comment field per row of the submission (most of
+/// them empty, some 60 bytes each), so 4 MiB holds the review of some 60,000 rows.
+const REVIEW_BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// The largest publish form: a checkbox (some 20 bytes) per accepted submission it offers.
+const PUBLISH_BODY_LIMIT: usize = 64 * 1024;
 
 /// The dashboard's routes, with an HTML "not found" page for every other path.
 fn pages() -> Router<AppState> {
@@ -78,6 +89,29 @@ fn pages() -> Router<AppState> {
         .route(
             "/account/tokens/{id}/revoke",
             post(pages::account::revoke_token).layer(form_limit()),
+        )
+        .route(
+            "/releases",
+            get(pages::releases::list)
+                .post(pages::releases::publish_release)
+                .layer(axum::extract::DefaultBodyLimit::max(PUBLISH_BODY_LIMIT)),
+        )
+        .route("/releases/{name}", get(pages::releases::page))
+        .route("/submissions", get(pages::submissions::list))
+        // The upload's body is bounded by the server's upload limit (`SessionUpload`).
+        .route(
+            "/submissions/new",
+            get(pages::upload::form).post(pages::upload::submit_file),
+        )
+        .route("/submissions/{id}", get(pages::submissions::page))
+        .route(
+            "/submissions/{id}/review",
+            post(pages::submissions::review)
+                .layer(axum::extract::DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
+        )
+        .route(
+            "/submissions/{id}/withdraw",
+            post(pages::submissions::withdraw).layer(form_limit()),
         )
         .fallback(error::not_found)
         .layer(axum::Extension(cache))

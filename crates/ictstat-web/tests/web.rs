@@ -1,6 +1,9 @@
-//! The dashboard's tests: pages rendered from real imports, the SVG renderers, translations.
+//! The dashboard's tests: pages rendered from real imports, the SVG renderers, translations,
+//! sessions, and the publication workflow from upload to release.
 //! (The browser tests in `tests/browser/` drive the same pages in Chromium.)
 
+#[path = "web/common.rs"]
+mod common;
 #[path = "web/i18n.rs"]
 mod i18n;
 #[path = "web/pages.rs"]
@@ -9,3 +12,5 @@ mod pages;
 mod session;
 #[path = "web/svg.rs"]
 mod svg;
+#[path = "web/workflow.rs"]
+mod workflow;

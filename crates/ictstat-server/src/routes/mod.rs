@@ -27,7 +27,7 @@ pub use consultation::{VersionDetail, current_framework, framework_versions, ver
 pub use observations::download;
 pub use params::ObservationParams;
 pub use progress::ProgressParams;
-pub use releases::{ReleaseDetail, release_detail};
+pub use releases::{ReleaseCache, ReleaseDetail, release_detail};
 pub use sdmx::data_row as sdmx_data_row;
 pub use submissions::{SubmissionDetail, SubmittedRow, submission_detail, visible_submissions};
 

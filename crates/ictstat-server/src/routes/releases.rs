@@ -2,15 +2,18 @@
 //! accepted submissions (administrators); `/api/v1/embargoes`: releases whose time is still
 //! to come (administrators).
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use ictstat_store::accounts::Scope;
 use ictstat_store::releases::{Release, ReleaseChange};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Caller;
-use super::extract::Json;
+use super::extract::{Json, Query};
 use crate::error::ApiError;
 use crate::publish::{Publication, PublishRequest, publish};
 use crate::state::AppState;
@@ -41,22 +44,94 @@ pub struct ReleaseDetail {
     pub changes: Vec<ReleaseChange>,
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesPage {
+    /// Changes per page (default 1000, at most 10,000).
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+/// A page of a release's changes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReleaseChangesPage<'a> {
+    pub release: &'a Release,
+    pub previous: Option<&'a Release>,
+    pub added: usize,
+    pub revised: usize,
+    pub amended: usize,
+    pub offset: usize,
+    pub limit: usize,
+    /// The offset of the next page; absent on the last.
+    pub next_offset: Option<usize>,
+    /// The changes of this page, by indicator, area, breakdown and period.
+    pub changes: &'a [ReleaseChange],
+}
+
 /// What a published release changed since the previous one: added data points and revised
-/// values, each with the revision and author that wrote it. 404 for a release under embargo.
+/// values, each with the revision and author that wrote it, a page at a time. 404 for a
+/// release under embargo.
 #[utoipa::path(get, path = "/releases/{name}", tag = "releases",
-    params(("name" = String, Path, description = "Release name")),
+    params(("name" = String, Path, description = "Release name"), ChangesPage),
     responses(
-        (status = 200, description = "The release and its changes", body = ReleaseDetail),
+        (status = 200, description = "The release and a page of its changes", body = ReleaseChangesPage),
         (status = 404, description = "No such published release", body = ApiError)))]
 pub async fn get_release(
     State(state): State<AppState>,
     Path(name): Path<String>,
-) -> Result<axum::Json<ReleaseDetail>, ApiError> {
-    Ok(axum::Json(release_detail(&state, &name).await?))
+    Query(page): Query<ChangesPage>,
+) -> Result<axum::response::Response, ApiError> {
+    let d = release_detail(&state, &name).await?;
+    let limit = page.limit.unwrap_or(1000).clamp(1, 10_000);
+    let offset = page.offset.unwrap_or(0).min(d.changes.len());
+    let end = offset.saturating_add(limit).min(d.changes.len());
+    Ok(axum::Json(ReleaseChangesPage {
+        release: &d.release,
+        previous: d.previous.as_ref(),
+        added: d.added,
+        revised: d.revised,
+        amended: d.amended,
+        offset,
+        limit,
+        next_offset: (end < d.changes.len()).then_some(end),
+        changes: &d.changes[offset..end],
+    })
+    .into_response())
+}
+
+/// The comparisons of published releases, computed once each: a release's changes never
+/// change once it is public (its cut and the one before it are fixed, and versions are never
+/// rewritten), and computing them scans the observations, which the public must not be able
+/// to make the server do at will.
+#[derive(Debug, Default)]
+pub struct ReleaseCache {
+    entries: std::sync::Mutex<std::collections::VecDeque<(String, Arc<ReleaseDetail>)>>,
+}
+
+impl ReleaseCache {
+    /// Comparisons kept, the most recently computed.
+    const CAPACITY: usize = 16;
+
+    fn get(&self, name: &str) -> Option<Arc<ReleaseDetail>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, d)| d.clone())
+    }
+
+    fn put(&self, name: &str, detail: Arc<ReleaseDetail>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() == Self::CAPACITY {
+            entries.pop_front();
+        }
+        entries.push_back((name.to_string(), detail));
+    }
 }
 
 /// A published release and its changes; 404 for an unknown or embargoed one.
-pub async fn release_detail(state: &AppState, name: &str) -> Result<ReleaseDetail, ApiError> {
+pub async fn release_detail(state: &AppState, name: &str) -> Result<Arc<ReleaseDetail>, ApiError> {
     let release = match state.db.release(name).await? {
         Some(r) if !r.is_embargoed(&ictstat_store::now_text()) => r,
         _ => {
@@ -65,25 +140,27 @@ pub async fn release_detail(state: &AppState, name: &str) -> Result<ReleaseDetai
             )));
         }
     };
+    if let Some(d) = state.releases.get(name) {
+        return Ok(d);
+    }
     let previous = state.db.previous_release(&release).await?;
     let before = previous.as_ref().map_or(0, |p| p.revision);
     let changes = state.db.changes_between(before, release.revision).await?;
-    let added = changes
-        .iter()
-        .filter(|c| c.before.is_none() && c.value_changed)
-        .count();
+    let added = changes.iter().filter(|c| !c.existed).count();
     let revised = changes
         .iter()
-        .filter(|c| c.before.is_some() && c.value_changed)
+        .filter(|c| c.existed && c.value_changed)
         .count();
-    Ok(ReleaseDetail {
+    let detail = Arc::new(ReleaseDetail {
         amended: changes.len() - added - revised,
         added,
         revised,
         release,
         previous,
         changes,
-    })
+    });
+    state.releases.put(name, detail.clone());
+    Ok(detail)
 }
 
 /// A release to publish.

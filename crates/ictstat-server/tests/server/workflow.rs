@@ -355,6 +355,21 @@ async fn a_dataset_goes_from_upload_to_publication() {
         assert_eq!(compared.json["revised"], 1, "{}", compared.json);
         assert_eq!(compared.json["previous"]["name"], "2026-01");
         assert_eq!(compared.json["changes"][0]["before"], 29.5);
+        // Changes come a page at a time.
+        let paged = get(&app, "/api/v1/releases/2026-02?limit=1&offset=1", None).await;
+        assert_eq!(
+            paged.json["changes"].as_array().unwrap().len(),
+            0,
+            "{}",
+            paged.json
+        );
+        assert_eq!(
+            (
+                paged.json["offset"].as_u64(),
+                paged.json["revised"].as_u64()
+            ),
+            (Some(1), Some(1))
+        );
         assert_eq!(
             get(&app, history, None).await.json["versions"]
                 .as_array()

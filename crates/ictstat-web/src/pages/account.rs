@@ -14,26 +14,7 @@ use maud::{Markup, html};
 
 use crate::ctx::Ctx;
 use crate::layout::{self, csrf_field};
-
-/// A page about the signed-in user or their credentials: never stored by a cache, and in the
-/// reader's language.
-fn private(
-    status: StatusCode,
-    markup: Markup,
-    extra: Vec<(header::HeaderName, HeaderValue)>,
-) -> Response {
-    let mut response = (status, axum::response::Html(markup.into_string())).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    headers.append(header::VARY, HeaderValue::from_static("accept-language"));
-    for (name, value) in extra {
-        headers.append(name, value);
-    }
-    response
-}
+use crate::private::{private, refused, sign_in_first};
 
 /// The sign-in form, with a message above it when a previous attempt failed.
 fn signin_page(
@@ -162,25 +143,6 @@ pub async fn signin_post(
     }
 }
 
-/// A form refused before its handler ran ([`SessionForm`]): the same status, as a page that
-/// says what happened in the reader's language and how to go on.
-fn refused(ctx: &Ctx, e: ApiError) -> Response {
-    let message = match e.status {
-        StatusCode::FORBIDDEN => ctx.t("account.csrf"),
-        StatusCode::UNAUTHORIZED => ctx.t("account.signed_out"),
-        _ => return e.into_response(),
-    };
-    let body = html! {
-        p.error role="alert" { (message) }
-        p { a href=(ctx.link("/signin")) { (ctx.t("account.sign_in")) } }
-    };
-    private(
-        e.status,
-        layout::page(ctx, ctx.t("account.refused"), body),
-        Vec::new(),
-    )
-}
-
 /// `POST /signout`.
 pub async fn signout(ctx: Ctx, form: Result<SessionForm, ApiError>) -> Response {
     let form = match form {
@@ -199,7 +161,7 @@ pub async fn signout(ctx: Ctx, form: Result<SessionForm, ApiError>) -> Response 
 pub async fn page(ctx: Ctx) -> Response {
     match &ctx.session {
         Some(s) => account_page(&ctx, s, StatusCode::OK, None, None).await,
-        None => Redirect::to(&ctx.link("/signin")).into_response(),
+        None => sign_in_first(&ctx),
     }
 }
 

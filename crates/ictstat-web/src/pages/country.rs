@@ -7,6 +7,7 @@ use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ictstat_core::{Area, AreaKind, Breakdown, Dimension, Indicator};
+use ictstat_store::ObservationRow;
 use maud::{Markup, html};
 
 use crate::ctx::Ctx;
@@ -98,9 +99,17 @@ fn profile(ctx: &Ctx, area: &Area) -> Markup {
                 }
             }
             p.note { (ctx.t("country.comparators_note")) }
+            @if with_data.iter().any(|ind| latest(ctx, area, ind).is_some_and(|r| r.revised)) {
+                (layout::revised_note(ctx))
+            }
         }
         (gaps(ctx, area, &without, &with_data))
     }
+}
+
+/// The latest value of a country's total, which the profile shows.
+fn latest<'a>(ctx: &'a Ctx, area: &Area, ind: &Indicator) -> Option<&'a ObservationRow> {
+    data::series(&ctx.snapshot, &ind.code, &area.code, &Breakdown::total()).last()
 }
 
 fn indicator_row(ctx: &Ctx, area: &Area, ind: &Indicator, comparators: &[&Area]) -> Markup {
@@ -140,7 +149,7 @@ fn indicator_row(ctx: &Ctx, area: &Area, ind: &Indicator, comparators: &[&Area])
             td.num {
                 @if let Some(r) = latest {
                     (format::value(ctx.lang, ind, r.value.unwrap_or(f64::NAN)))
-                    @if format::is_estimated(r) { " " abbr title=(ctx.t("indicator.estimated")) { "e" } }
+                    (layout::value_marks(ctx, format::is_estimated(r), r.revised))
                     br; small { (r.period) }
                 }
             }

@@ -105,6 +105,7 @@ impl<'a> View<'a> {
                                     lower: None,
                                     upper: None,
                                     estimated: false,
+                                    revised: false,
                                 })
                             })
                             .collect()
@@ -185,6 +186,7 @@ fn chart_point(r: &ObservationRow) -> Option<ChartPoint> {
         lower: interval.map(|i| i.0),
         upper: interval.map(|i| i.1),
         estimated: format::is_estimated(r),
+        revised: r.revised,
     })
 }
 
@@ -227,6 +229,7 @@ pub async fn embed(ctx: Ctx, Path(code): Path<String>) -> Response {
     let body = html! {
         (chart(&ctx, &view, &series))
         (chart_table(&ctx, &view, &series))
+        @if any_revised(&series, &[]) { (layout::revised_note(&ctx)) }
     };
     ok(layout::embed(&ctx, &view.indicator.name, body, &full))
 }
@@ -253,9 +256,17 @@ fn add_area(ctx: &Ctx, added: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, url)]).into_response()
 }
 
+/// Whether a value of the chart or of the map's table is marked revised (the page then
+/// explains the mark).
+fn any_revised(series: &[ChartSeries], rows: &[&ObservationRow]) -> bool {
+    series.iter().flat_map(|s| &s.points).any(|p| p.revised) || rows.iter().any(|r| r.revised)
+}
+
 fn body(ctx: &Ctx, view: &View) -> Markup {
     let ind = view.indicator;
     let series = view.chart_series(ctx);
+    let rows = view.map_rows(ctx);
+    let revised = any_revised(&series, &rows);
     html! {
         (metadata(ctx, ind))
         (controls(ctx, view))
@@ -272,7 +283,8 @@ fn body(ctx: &Ctx, view: &View) -> Markup {
                 code { "<iframe src=\"" (embed_url(ctx, &ind.code)) "\" title=\"" (ind.name) "\" width=\"720\" height=\"520\"></iframe>" }
             }
         }
-        (map_section(ctx, view))
+        (map_section(ctx, view, rows))
+        @if revised { (layout::revised_note(ctx)) }
         (citation(ctx, ind))
     }
 }
@@ -466,7 +478,7 @@ fn chart_table(ctx: &Ctx, view: &View, series: &[ChartSeries]) -> Markup {
                             td { (p.year) }
                             td.num {
                                 (format::value(ctx.lang, view.indicator, p.value))
-                                @if p.estimated { " " abbr title=(ctx.t("indicator.estimated")) { "e" } }
+                                (layout::value_marks(ctx, p.estimated, p.revised))
                             }
                             td.num {
                                 @if let (Some(lo), Some(hi)) = (p.lower, p.upper) {
@@ -481,9 +493,8 @@ fn chart_table(ctx: &Ctx, view: &View, series: &[ChartSeries]) -> Markup {
     }
 }
 
-fn map_section(ctx: &Ctx, view: &View) -> Markup {
+fn map_section(ctx: &Ctx, view: &View, mut rows: Vec<&ObservationRow>) -> Markup {
     let ind = view.indicator;
-    let mut rows = view.map_rows(ctx);
     let values: std::collections::HashMap<String, MapDatum> = rows
         .iter()
         .filter_map(|r| {
@@ -559,7 +570,7 @@ fn map_section(ctx: &Ctx, view: &View) -> Markup {
                             td { (r.period) }
                             td.num data-value=[r.value] {
                                 @if let Some(v) = r.value { (format::value(ctx.lang, ind, v)) }
-                                @if format::is_estimated(r) { " " abbr title=(ctx.t("indicator.estimated")) { "e" } }
+                                (layout::value_marks(ctx, format::is_estimated(r), r.revised))
                             }
                             td.source { (r.attributes.source.as_deref().unwrap_or("")) }
                         }

@@ -22,6 +22,9 @@ pub struct ChartPoint {
     pub upper: Option<f64>,
     /// Modelled or imputed rather than observed: drawn as a hollow mark.
     pub estimated: bool,
+    /// It replaced a value a release had published: not drawn differently (the line shows the
+    /// current value), marked in the chart's table.
+    pub revised: bool,
 }
 
 /// The observations of one area.

@@ -2,191 +2,20 @@
 //! session fixation, CSRF, sign-out, idle and absolute expiry, the sign-in rate limit, the
 //! session as a credential of the API's role checks, and no secret in the logs.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use ictstat_core::Catalog;
+use axum::http::{Method, Request, StatusCode, header};
 use ictstat_server::session::SessionConfig;
-use ictstat_server::{AppState, ServerConfig};
-use ictstat_store::accounts::{Actor, OrganisationKind, Role, sha256_hex};
-use ictstat_store::scratch::{CapturedLog, ScratchDbs};
+use ictstat_store::Db;
+use ictstat_store::accounts::{Role, sha256_hex};
+use ictstat_store::scratch::CapturedLog;
 use ictstat_store::sessions::SessionPolicy;
-use ictstat_store::{Db, ReadModel};
 use tower::ServiceExt;
 
-const PASSWORD: &str = "a long enough passphrase";
-const HOST: &str = "ictstat.test";
-const KENYA: &str = "indicator,area,period,sex,value,source\nIT_USE_ii99,KEN,2021,_T,29.5,KNBS\n";
-
-/// Sites on every configured backend, with `config` for their sessions.
-async fn sites(name: &str, config: SessionConfig) -> (Vec<AppState>, ScratchDbs) {
-    let scratch = ScratchDbs::new(name).await.unwrap();
-    let catalog = Arc::new(Catalog::embedded().unwrap());
-    let mut out = Vec::new();
-    for db in &scratch.dbs {
-        let read_model = ReadModel::load(db).await.unwrap();
-        let state = AppState::new(
-            db.clone(),
-            catalog.clone(),
-            read_model,
-            ServerConfig::default(),
-        )
-        .with_sessions(config.clone());
-        out.push(state);
-    }
-    (out, scratch)
-}
-
-/// Adds a user with `role` (providers and custodians of Kenya's Internet use).
-async fn add_user(db: &Db, login: &str, role: Role) {
-    let cli = Actor::cli("tester");
-    if db.organisations().await.unwrap().is_empty() {
-        db.add_organisation("Office", OrganisationKind::StatisticalOffice, &cli)
-            .await
-            .unwrap();
-    }
-    db.add_user(login, "", "Office", PASSWORD, &cli)
-        .await
-        .unwrap();
-    let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let (indicators, areas) = match role {
-        Role::Custodian => (own(&["IT_USE_ii99"]), vec![]),
-        Role::Provider => (own(&["IT_USE_ii99"]), own(&["404"])),
-        _ => (vec![], vec![]),
-    };
-    db.grant(login, role, &indicators, &areas, &cli)
-        .await
-        .unwrap();
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn set_cookies(&self) -> Vec<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .collect()
-    }
-
-    /// The value of the hidden `csrf` field of the page's first form that has one.
-    fn csrf(&self) -> String {
-        let at = self
-            .body
-            .find("name=\"csrf\" value=\"")
-            .expect("a CSRF field")
-            + 19;
-        self.body[at..at + 64].to_string()
-    }
-}
-
-/// A browser: keeps its cookies, says where it is (`Origin`) when told to.
-struct Browser<'a> {
-    state: &'a AppState,
-    cookies: BTreeMap<String, String>,
-    client: &'a str,
-}
-
-/// The sign-in form's body (spaces of the password as `+`, as a browser sends them).
-fn signin_form(login: &str, password: &str, csrf: &str) -> String {
-    format!(
-        "login={login}&password={}&csrf={csrf}",
-        password.replace(' ', "+")
-    )
-}
-
-impl<'a> Browser<'a> {
-    fn new(state: &'a AppState) -> Self {
-        Browser {
-            state,
-            cookies: BTreeMap::new(),
-            client: "192.0.2.10",
-        }
-    }
-
-    async fn send(
-        &mut self,
-        method: Method,
-        uri: &str,
-        body: &str,
-        headers: &[(&str, &str)],
-    ) -> Answer {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::HOST, HOST);
-        if !self.cookies.is_empty() {
-            let jar: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            req = req.header(header::COOKIE, jar.join("; "));
-        }
-        if !body.is_empty() {
-            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        }
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        let mut req = req.body(Body::from(body.to_string())).unwrap();
-        let addr: SocketAddr = format!("{}:40000", self.client).parse().unwrap();
-        req.extensions_mut().insert(ConnectInfo(addr));
-        let resp = ictstat_web::app(self.state.clone())
-            .oneshot(req)
-            .await
-            .unwrap();
-        let answer = Answer {
-            status: resp.status(),
-            headers: resp.headers().clone(),
-            body: String::new(),
-        };
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        let answer = Answer {
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-            ..answer
-        };
-        for c in answer.set_cookies() {
-            let (pair, attributes) = c.split_once(';').unwrap_or((&c, ""));
-            let (name, value) = pair.split_once('=').unwrap();
-            if attributes.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.into(), value.into());
-            }
-        }
-        answer
-    }
-
-    async fn get(&mut self, uri: &str) -> Answer {
-        self.send(Method::GET, uri, "", &[]).await
-    }
-
-    async fn post(&mut self, uri: &str, body: &str) -> Answer {
-        self.send(Method::POST, uri, body, &[]).await
-    }
-
-    async fn sign_in(&mut self, login: &str, password: &str) -> Answer {
-        let csrf = self.get("/signin").await.csrf();
-        self.post("/signin", &signin_form(login, password, &csrf))
-            .await
-    }
-
-    fn session(&self) -> Option<String> {
-        self.cookies.get("ictstat_session").cloned()
-    }
-}
+use crate::common::{Answer, Browser, HOST, KENYA, PASSWORD, add_user, signin_form, sites};
 
 /// The session ids' hashes as stored, and every text of the table.
 async fn stored_sessions(db: &Db) -> (Vec<String>, String) {

@@ -233,6 +233,7 @@ fn point(year: i32, value: f64) -> ChartPoint {
         lower: None,
         upper: None,
         estimated: false,
+        revised: false,
     }
 }
 
