@@ -29,7 +29,10 @@ pub use params::ObservationParams;
 pub use progress::ProgressParams;
 pub use releases::{ReleaseCache, ReleaseDetail, release_detail};
 pub use sdmx::data_row as sdmx_data_row;
-pub use submissions::{SubmissionDetail, SubmittedRow, submission_detail, visible_submissions};
+pub use submissions::{
+    SubmissionDetail, SubmittedRow, audit_submission_refusal, submission_detail,
+    visible_submission, visible_submissions,
+};
 
 use axum::Json;
 use axum::Router;

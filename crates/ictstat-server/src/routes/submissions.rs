@@ -169,15 +169,7 @@ pub async fn create_submission(
     if let Err(e) = &result
         && e.status == StatusCode::FORBIDDEN
     {
-        let details =
-            serde_json::json!({"file": file_name, "reason": e.message, "details": e.details});
-        if let Err(e) = state
-            .db
-            .audit(&caller.actor, "submission_refused", None, &details)
-            .await
-        {
-            tracing::error!("a refused submission is missing from the audit log: {e}");
-        }
+        audit_submission_refusal(&state, &caller, Some(&file_name), e).await;
     }
     let result = result?;
     let status = match result.status {
@@ -185,6 +177,25 @@ pub async fn create_submission(
         crate::submit::SubmitStatus::Rejected => StatusCode::UNPROCESSABLE_ENTITY,
     };
     Ok((status, axum::Json(result)))
+}
+
+/// Records a refused submission in the audit log (a kept one is audited with it; a refused
+/// file is never kept). The answer stands if the audit row cannot be written: the failure
+/// goes to the server log.
+pub async fn audit_submission_refusal(
+    state: &AppState,
+    caller: &Caller,
+    file: Option<&str>,
+    e: &ApiError,
+) {
+    let details = serde_json::json!({"file": file, "reason": e.message, "details": e.details});
+    if let Err(e) = state
+        .db
+        .audit(&caller.actor, "submission_refused", None, &details)
+        .await
+    {
+        tracing::error!("a refused submission is missing from the audit log: {e}");
+    }
 }
 
 /// The submission itself, once the caller is known.
@@ -316,7 +327,11 @@ pub struct SubmissionDetail {
 }
 
 /// Loads a submission the caller may see; 404 otherwise.
-async fn visible(state: &AppState, caller: &Caller, id: i64) -> Result<Submission, ApiError> {
+pub async fn visible_submission(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<Submission, ApiError> {
     match state.db.submission(id).await? {
         Some(s) if caller.may_see(&s) => Ok(s),
         _ => Err(ApiError::not_found(format!("no submission {id}"))),
@@ -329,7 +344,7 @@ pub async fn submission_detail(
     caller: &Caller,
     id: i64,
 ) -> Result<SubmissionDetail, ApiError> {
-    let submission = visible(state, caller, id).await?;
+    let submission = visible_submission(state, caller, id).await?;
     let payload = state.db.submission_payload(id).await?.unwrap_or_default();
     let (observations, _) = submission_observations(&state.catalog, &submission, &payload);
     let snapshot = state.read_model.snapshot();
@@ -439,7 +454,7 @@ pub async fn review_submission(
     Json(review): Json<Review>,
 ) -> Result<axum::Json<Submission>, ApiError> {
     caller.require(Scope::Submit)?;
-    let submission = visible(&state, &caller, id).await?;
+    let submission = visible_submission(&state, &caller, id).await?;
     caller.may_review(&submission)?;
     if review.comments.len() > MAX_ROW_COMMENTS {
         return Err(ApiError::bad_request(format!(
@@ -493,12 +508,12 @@ pub async fn withdraw_submission(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<Submission>, ApiError> {
     caller.require(Scope::Submit)?;
-    let submission = visible(&state, &caller, id).await?;
+    let submission = visible_submission(&state, &caller, id).await?;
     if !caller.is_submitter(&submission) {
         return Err(ApiError::forbidden(
             "only its submitter withdraws a submission",
         ));
     }
     state.db.withdraw_submission(id, &caller.actor).await?;
-    Ok(axum::Json(visible(&state, &caller, id).await?))
+    Ok(axum::Json(visible_submission(&state, &caller, id).await?))
 }

@@ -9,10 +9,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ictstat_formats::{Format, ReadOptions};
 use ictstat_server::ApiError;
+use ictstat_server::Caller;
 use ictstat_server::ingest::{ImportScope, InputFile};
 use ictstat_server::session::{SessionUpload, WebSession};
 use ictstat_server::submit::{SubmitOptions, SubmitResult, SubmitStatus, submit};
-use ictstat_server::{AppState, Caller};
 use ictstat_store::accounts::Scope;
 use maud::{Markup, html};
 
@@ -121,7 +121,13 @@ pub async fn submit_file(ctx: Ctx, upload: Result<SessionUpload, ApiError>) -> R
         Ok(result) => answer(&ctx, &result),
         Err(e) => {
             if e.status == StatusCode::FORBIDDEN {
-                audit_refusal(&ctx.state, &caller, file_name.as_deref(), &e).await;
+                ictstat_server::audit_submission_refusal(
+                    &ctx.state,
+                    &caller,
+                    file_name.as_deref(),
+                    &e,
+                )
+                .await;
             }
             problem(&ctx, e)
         }
@@ -184,19 +190,6 @@ async fn submit_as(
         &caller.actor,
     )
     .await?)
-}
-
-/// Records a refused submission in the audit log, as the API does (a kept one is audited
-/// with it; the refused file itself is never kept).
-async fn audit_refusal(state: &AppState, caller: &Caller, file: Option<&str>, e: &ApiError) {
-    let details = serde_json::json!({"file": file, "reason": e.message, "details": e.details});
-    if let Err(e) = state
-        .db
-        .audit(&caller.actor, "submission_refused", None, &details)
-        .await
-    {
-        tracing::error!("a refused submission is missing from the audit log: {e}");
-    }
 }
 
 /// The report of a submitted file, and the submission when it was kept: 201 when kept, 422
