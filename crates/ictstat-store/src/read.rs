@@ -151,8 +151,10 @@ impl Db {
         })
     }
 
-    /// Every version of one data point up to revision `upto` (the published cut, for the
-    /// public), oldest first; a version replaced after `upto` is shown as current.
+    /// The versions of one data point that a release published, up to the cut `upto` (the
+    /// published cut, for the public), oldest first: a version replaced before any release
+    /// covered it was never public and is left out; one replaced after `upto` is shown as
+    /// current.
     pub async fn history(
         &self,
         indicator: &str,
@@ -171,7 +173,10 @@ impl Db {
                    o.upper_bound, o.std_error, o.valid_from, CASE WHEN o.valid_to <= $3 THEN o.valid_to END AS valid_to, \
                    r.created_at, r.author, r.file \
                    FROM observation o JOIN series s ON s.id = o.series_id JOIN revision r ON r.id = o.valid_from \
-                   WHERE s.key = $1 AND o.period = $2 AND o.valid_from <= $3 ORDER BY o.valid_from";
+                   WHERE s.key = $1 AND o.period = $2 AND o.valid_from <= $3 \
+                   AND EXISTS (SELECT 1 FROM data_release d WHERE d.revision >= o.valid_from AND d.revision <= $3 \
+                               AND (o.valid_to IS NULL OR d.revision < o.valid_to)) \
+                   ORDER BY o.valid_from";
         Ok(
             with_pool!(self, p => sqlx::query_as(sql).bind(key).bind(period).bind(upto).fetch_all(p).await?),
         )

@@ -79,6 +79,7 @@ async fn revisions_close_old_versions_and_reads_travel_in_time() {
         let out1 = db.write(&meta("a.csv"), &first).await.unwrap();
         assert_eq!((out1.inserted, out1.closed, out1.unchanged), (2, 0, 0));
         let r1 = out1.revision.unwrap();
+        release(db, "first").await;
 
         // Same content again: no new versions and no revision.
         let again = db.write(&meta("a.csv"), &first).await.unwrap();
@@ -97,6 +98,7 @@ async fn revisions_close_old_versions_and_reads_travel_in_time() {
         assert_eq!((out2.inserted, out2.closed, out2.unchanged), (2, 1, 0));
         let r2 = out2.revision.unwrap();
         assert!(r2 > r1);
+        release(db, "second").await;
 
         let q = ObservationQuery {
             breakdown: vec![(Dimension::Sex, vec!["_T".into()])],

@@ -288,6 +288,35 @@ async fn only_values_a_release_published_count_as_revised() {
             .map(|r| r.revised)
             .collect();
         assert_eq!(as_of, vec![true, false, false]);
+        // 012's first value was never public: its public history has one version.
+        let history = db
+            .history(
+                "IT_USE_ii99",
+                "012",
+                &ictstat_core::Breakdown::total(),
+                "2019",
+                cut,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            history.iter().map(|v| v.value).collect::<Vec<_>>(),
+            vec![Some(3.5)]
+        );
+        let history = db
+            .history(
+                "IT_USE_ii99",
+                "004",
+                &ictstat_core::Breakdown::total(),
+                "2019",
+                cut,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            history.iter().map(|v| v.value).collect::<Vec<_>>(),
+            vec![Some(1.0), Some(1.5)]
+        );
     }
 }
 
