@@ -18,7 +18,7 @@ pub use error::ApiError;
 pub use routes::{
     AggregateParams, Caller, NO_SUCH_ROUTE, ObservationParams, ProgressParams, ReleaseDetail,
     SubmissionDetail, SubmittedRow, VersionDetail, audit_submission_refusal, current_framework,
-    download, framework_versions, release_detail, router, router_with, sdmx_data_row,
+    download, find_comment, framework_versions, release_detail, router, router_with, sdmx_data_row,
     submission_detail, version_detail, visible_submission, visible_submissions,
 };
 pub use state::{AppState, ServerConfig, parse_sha256_hex, sha256_hex};

@@ -9,7 +9,9 @@
 //! API tokens (`/account`); sessions and CSRF are `ictstat_server::session`'s. Providers and
 //! custodians upload files for review (`/submissions/new`), reviewers accept or reject them
 //! with comments on rows (`/submissions/{id}`), administrators publish them as releases
-//! (`/releases`), under the API's rules.
+//! (`/releases`), under the API's rules. A framework's page lists its versions; each version's
+//! page shows what changed and its consultation's comments, and takes comments, replies and
+//! their statuses while the draft is open (`/frameworks/{id}/versions/{n}`).
 
 mod assets;
 mod ctx;
@@ -48,6 +50,9 @@ fn form_limit() -> axum::extract::DefaultBodyLimit {
 /// The largest review form: it carries one comment field per row of the submission (most of
 /// them empty, some 60 bytes each), so 4 MiB holds the review of some 60,000 rows.
 const REVIEW_BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// The largest comment form: the longest comment the store keeps, of characters of up to four
+/// bytes each percent-encoded (three characters a byte), and 4 KiB for the other fields.
+const COMMENT_BODY_LIMIT: usize = ictstat_store::consultation::MAX_COMMENT_CHARS * 4 * 3 + 4 * 1024;
 /// The largest publish form: a checkbox (some 20 bytes) per accepted submission it offers.
 const PUBLISH_BODY_LIMIT: usize = 64 * 1024;
 
@@ -70,6 +75,19 @@ fn pages() -> Router<AppState> {
         )
         .route("/frameworks", get(pages::frameworks::list))
         .route("/frameworks/{id}", get(pages::frameworks::page))
+        .route(
+            "/frameworks/{id}/versions/{n}",
+            get(pages::consultation::page),
+        )
+        .route(
+            "/frameworks/{id}/versions/{n}/comments",
+            post(pages::consultation::comment)
+                .layer(axum::extract::DefaultBodyLimit::max(COMMENT_BODY_LIMIT)),
+        )
+        .route(
+            "/frameworks/{id}/comments/{c}/status",
+            post(pages::consultation::set_status).layer(form_limit()),
+        )
         .route("/assets/{file}", get(assets::serve))
         .route(
             "/signin",

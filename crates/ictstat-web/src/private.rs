@@ -57,6 +57,15 @@ pub fn refused(ctx: &Ctx, e: ApiError) -> Response {
 /// An action the workflow's rules refused (not allowed, no longer pending, a bad field, a
 /// file too large…) or that failed: its status, and its message, which says what to do.
 pub fn problem(ctx: &Ctx, e: ApiError) -> Response {
+    let way_on = html! {
+        a href=(ctx.link("/submissions")) { (ctx.t("nav.submissions")) } " · " a href=(ctx.link("/releases")) { (ctx.t("nav.releases")) }
+    };
+    problem_with(ctx, e, way_on)
+}
+
+/// [`problem`] with its own way on (`way_on`: links back to where the refused form was), for
+/// the pages outside the publication workflow.
+pub fn problem_with(ctx: &Ctx, e: ApiError, way_on: Markup) -> Response {
     let title = match e.status {
         StatusCode::FORBIDDEN => ctx.t("workflow.forbidden"),
         StatusCode::NOT_FOUND => ctx.t("error.not_found"),
@@ -67,7 +76,7 @@ pub fn problem(ctx: &Ctx, e: ApiError) -> Response {
     };
     let body = html! {
         p.error role="alert" { (e.message) }
-        p { a href=(ctx.link("/submissions")) { (ctx.t("nav.submissions")) } " · " a href=(ctx.link("/releases")) { (ctx.t("nav.releases")) } }
+        p { (way_on) }
     };
     private(e.status, layout::page(ctx, title, body), Vec::new())
 }

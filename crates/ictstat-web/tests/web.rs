@@ -1,9 +1,12 @@
 //! The dashboard's tests: pages rendered from real imports, the SVG renderers, translations,
-//! sessions, and the publication workflow from upload to release.
+//! sessions, the publication workflow from upload to release, and consultations on
+//! indicator lists.
 //! (The browser tests in `tests/browser/` drive the same pages in Chromium.)
 
 #[path = "web/common.rs"]
 mod common;
+#[path = "web/consultation.rs"]
+mod consultation;
 #[path = "web/i18n.rs"]
 mod i18n;
 #[path = "web/pages.rs"]

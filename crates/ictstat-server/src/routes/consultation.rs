@@ -66,6 +66,7 @@ pub async fn current_framework(state: &AppState, id: &str) -> Result<Framework, 
         .rfind(|v| v.status == "final" && v.version > 1)
     {
         f.version = v.label;
+        f.status = v.status;
         f.items = v.items;
     }
     Ok(f)
@@ -316,6 +317,57 @@ pub async fn add_comment(
     Ok((StatusCode::CREATED, axum::Json(comment)))
 }
 
+impl Caller {
+    /// Whether the caller sets the status of `comment` on `version`: an administrator, or a
+    /// custodian of one of the indicators of the comment's item in that version (a comment on
+    /// the whole draft is the administrators' alone).
+    pub fn may_set_comment_status(
+        &self,
+        version: &FrameworkVersion,
+        comment: &FrameworkComment,
+    ) -> bool {
+        if self.has_role(Role::Administrator) {
+            return true;
+        }
+        let Some(code) = &comment.item else {
+            return false;
+        };
+        version
+            .items
+            .iter()
+            .filter(|i| &i.code == code)
+            .flat_map(|i| &i.indicators)
+            .any(|indicator| {
+                self.grants
+                    .iter()
+                    .any(|g| g.role == Role::Custodian && g.indicator.as_deref() == Some(indicator))
+            })
+    }
+}
+
+/// A comment on any version of framework `id` (comments are numbered across versions), with
+/// its version; 404 when there is none.
+pub async fn find_comment(
+    state: &AppState,
+    id: &str,
+    comment: i64,
+) -> Result<(FrameworkVersion, FrameworkComment), ApiError> {
+    for v in framework_versions(state, id).await? {
+        if let Some(c) = state
+            .db
+            .framework_comments(&v.framework, v.version)
+            .await?
+            .into_iter()
+            .find(|c| c.id == comment)
+        {
+            return Ok((v, c));
+        }
+    }
+    Err(ApiError::not_found(format!(
+        "no comment {comment} on `{id}`"
+    )))
+}
+
 /// A comment's new status.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -341,38 +393,8 @@ pub async fn set_comment_status(
     Json(body): Json<CommentStatusBody>,
 ) -> Result<axum::Json<FrameworkComment>, ApiError> {
     caller.require(Scope::Submit)?;
-    let versions = framework_versions(&state, &id).await?;
-    let mut found = None;
-    for v in &versions {
-        if let Some(c) = state
-            .db
-            .framework_comments(&v.framework, v.version)
-            .await?
-            .into_iter()
-            .find(|c| c.id == comment)
-        {
-            found = Some((v, c));
-        }
-    }
-    let Some((version, c)) = found else {
-        return Err(ApiError::not_found(format!(
-            "no comment {comment} on `{id}`"
-        )));
-    };
-    let custodian = c.item.as_ref().is_some_and(|code| {
-        version
-            .items
-            .iter()
-            .filter(|i| &i.code == code)
-            .flat_map(|i| &i.indicators)
-            .any(|indicator| {
-                caller
-                    .grants
-                    .iter()
-                    .any(|g| g.role == Role::Custodian && g.indicator.as_deref() == Some(indicator))
-            })
-    });
-    if !caller.has_role(Role::Administrator) && !custodian {
+    let (version, c) = find_comment(&state, &id, comment).await?;
+    if !caller.may_set_comment_status(&version, &c) {
         return Err(ApiError::forbidden(
             "a comment's status is set by an administrator or a custodian of its item's indicators",
         ));

@@ -23,7 +23,9 @@ pub use aggregates::AggregateParams;
 pub use answer_cache::AnswerCache;
 pub use auth::Caller;
 pub(crate) use auth::{client_address, limit_key};
-pub use consultation::{VersionDetail, current_framework, framework_versions, version_detail};
+pub use consultation::{
+    VersionDetail, current_framework, find_comment, framework_versions, version_detail,
+};
 pub use observations::download;
 pub use params::ObservationParams;
 pub use progress::ProgressParams;

@@ -194,6 +194,7 @@ async fn a_draft_list_is_commented_on_and_finalised_as_a_new_version() {
         )
         .await;
         assert_eq!(current["version"], "2027 revision, draft 1");
+        assert_eq!(current["status"], "final", "the shipped list was a draft");
         assert_eq!(
             current["items"].as_array().unwrap().len(),
             shipped.items.len()

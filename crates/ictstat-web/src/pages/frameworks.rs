@@ -1,21 +1,34 @@
 //! The frameworks (SDG ICT indicators, WSIS targets, the core list, the thematic list, the
-//! 2030 targets): their items, indicators and targets, with progress where computed.
+//! 2030 targets): their items as they now stand, indicators and targets, with progress where
+//! computed, and the versions that consultations on them recorded (each version's own page is
+//! [`super::consultation`]'s).
 
 use axum::extract::Path;
 use axum::response::Response;
-use ictstat_core::{Framework, Target};
+use ictstat_core::{Framework, FrameworkItem, Target, diff_items};
+use ictstat_server::ApiError;
+use ictstat_store::consultation::FrameworkVersion;
 use maud::{Markup, html};
 
 use crate::ctx::Ctx;
-use crate::error::{PageError, ok, render};
+use crate::error::ok;
 use crate::format;
 use crate::layout;
 
-/// `GET /frameworks`
+use super::consultation;
+
+/// `GET /frameworks`: every framework with the label and items of its current version.
 pub async fn list(ctx: Ctx) -> Response {
+    let mut current = Vec::with_capacity(ctx.catalog.frameworks.len());
+    for f in &ctx.catalog.frameworks {
+        match ictstat_server::current_framework(&ctx.state, &f.id).await {
+            Ok(f) => current.push(f),
+            Err(e) => return consultation::unshown(&ctx, e),
+        }
+    }
     let body = html! {
         ul.cards {
-            @for f in &ctx.catalog.frameworks {
+            @for f in &current {
                 li {
                     h2 lang=[ctx.catalog_lang()] { a href=(ctx.link(&format!("/frameworks/{}", f.id))) { (f.name) } }
                     p.meta { (f.version) " · " (f.status) " · " (ctx.f("framework.items", &[("n", &f.items.len())])) }
@@ -27,50 +40,110 @@ pub async fn list(ctx: Ctx) -> Response {
     ok(layout::page(&ctx, ctx.t("nav.frameworks"), body))
 }
 
-/// `GET /frameworks/{id}`
+/// `GET /frameworks/{id}`: the framework as it now stands (the items and label of its latest
+/// final version, as the API serves it), every version with what it changed, and the targets.
 pub async fn page(ctx: Ctx, Path(id): Path<String>) -> Response {
-    let Some(f) = ctx
-        .catalog
-        .frameworks
-        .iter()
-        .find(|f| f.id.eq_ignore_ascii_case(&id))
-    else {
-        let message = ctx.f("framework.unknown", &[("id", &id)]);
-        return render(&ctx, &PageError::NotFound(message));
+    let shown = async {
+        let listed = consultation::framework(&ctx, &id)?;
+        let current = ictstat_server::current_framework(&ctx.state, &listed.id).await?;
+        let versions = ictstat_server::framework_versions(&ctx.state, &listed.id).await?;
+        Ok::<_, ApiError>((current, versions))
+    };
+    let (f, versions) = match shown.await {
+        Ok(shown) => shown,
+        Err(e) => return consultation::unshown(&ctx, e),
     };
     let body = html! {
         p.meta { (f.version) " · " (f.status) }
         p lang=[ctx.catalog_lang()] { (f.description) }
         @if !f.source.is_empty() { p.source { (ctx.t("framework.source")) " " (f.source) } }
-        (items(&ctx, f))
-        (targets(&ctx, f))
+        h2 { (ctx.t("framework.items_title")) }
+        (items_table(&ctx, "items", &f.items))
+        (versions_table(&ctx, &f.id, &versions))
+        (targets(&ctx, &f))
     };
     ok(layout::page_titled(&ctx, &f.name, ctx.catalog_lang(), body))
 }
 
-fn items(ctx: &Ctx, f: &Framework) -> Markup {
+/// A table of framework items (`id`: the table's), each with its indicators linked.
+pub(super) fn items_table(ctx: &Ctx, id: &str, items: &[FrameworkItem]) -> Markup {
     html! {
-        h2 { (ctx.t("framework.items_title")) }
-        table.data {
-            thead { tr {
-                th scope="col" { (ctx.t("framework.item")) }
-                th scope="col" { (ctx.t("framework.name")) }
-                th scope="col" { (ctx.t("nav.indicators")) }
-            } }
-            tbody {
-                @for item in &f.items {
-                    tr class=[item.parent.as_ref().map(|_| "child")] {
-                        th scope="row" { (item.code) }
-                        td {
-                            (item.name)
-                            @if !item.confirmed { " " span.badge title=(item.note) { (ctx.t("indicator.unconfirmed")) } }
-                        }
-                        td {
-                            @for (i, code) in item.indicators.iter().enumerate() {
-                                @if i > 0 { ", " }
-                                @let name = ctx.indicator(code).map_or(code.as_str(), |x| x.name.as_str());
-                                a href=(ctx.link(&format!("/indicators/{code}"))) { (name) }
+        div.scroll {
+            table.data #(id) {
+                thead { tr {
+                    th scope="col" { (ctx.t("framework.item")) }
+                    th scope="col" { (ctx.t("framework.name")) }
+                    th scope="col" { (ctx.t("nav.indicators")) }
+                } }
+                tbody {
+                    @for item in items {
+                        tr class=[item.parent.as_ref().map(|_| "child")] data-code=(item.code) {
+                            th scope="row" { (item.code) }
+                            td {
+                                (item.name)
+                                @if !item.confirmed { " " span.badge title=(item.note) { (ctx.t("indicator.unconfirmed")) } }
                             }
+                            td {
+                                @for (i, code) in item.indicators.iter().enumerate() {
+                                    @if i > 0 { ", " }
+                                    @let name = ctx.indicator(code).map_or(code.as_str(), |x| x.name.as_str());
+                                    a href=(ctx.link(&format!("/indicators/{code}"))) { (name) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every version of the framework, oldest first, with its status and the items it added,
+/// removed and changed since the one before (counted as the API's list of versions counts
+/// them), each linking to its page. The current version is marked: the latest final one.
+fn versions_table(ctx: &Ctx, framework: &str, versions: &[FrameworkVersion]) -> Markup {
+    let now = ictstat_store::now_text();
+    let current = versions.iter().rposition(|v| v.status == "final");
+    let previous = std::iter::once(&[][..]).chain(versions.iter().map(|v| &v.items[..]));
+    // Version 1, the catalogue's, has no time of its own.
+    let dated = |time: Option<&str>| match time.filter(|t| !t.is_empty()) {
+        Some(t) => html! { (format::time(t)) },
+        None => html! { span.na { "—" } },
+    };
+    html! {
+        h2 #versions-h { (ctx.t("consultation.versions")) }
+        p.note { (ctx.t("consultation.versions_lead")) }
+        div.scroll {
+            table.data #versions aria-labelledby="versions-h" {
+                thead { tr {
+                    th scope="col" { (ctx.t("consultation.version")) }
+                    th scope="col" { (ctx.t("consultation.label")) }
+                    th scope="col" { (ctx.t("consultation.status")) }
+                    th scope="col" { (ctx.t("consultation.opened")) }
+                    th scope="col" { (ctx.t("consultation.finalised")) }
+                    th scope="col" { (ctx.t("framework.items_title")) }
+                    th scope="col" { (ctx.t("consultation.added")) }
+                    th scope="col" { (ctx.t("consultation.removed")) }
+                    th scope="col" { (ctx.t("consultation.changed")) }
+                } }
+                tbody {
+                    @for ((at, v), before) in versions.iter().enumerate().zip(previous) {
+                        @let d = diff_items(before, &v.items);
+                        tr data-version=(v.version) data-status=(v.status) {
+                            th scope="row" {
+                                a href=(ctx.link(&consultation::version_href(framework, v.version))) { (v.version) }
+                            }
+                            td { (v.label) }
+                            td {
+                                (consultation::status_text(ctx, v, &now))
+                                @if current == Some(at) { " " span.badge { (ctx.t("consultation.current")) } }
+                            }
+                            td { (dated(Some(&v.created_at))) }
+                            td { (dated(v.finalised_at.as_deref())) }
+                            td.num { (v.items.len()) }
+                            td.num.added { (d.added.len()) }
+                            td.num.removed { (d.removed.len()) }
+                            td.num.changed { (d.changed.len()) }
                         }
                     }
                 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod availability;
+pub mod consultation;
 pub mod country;
 pub mod frameworks;
 pub mod home;

@@ -218,6 +218,19 @@ impl<'a> Browser<'a> {
     }
 }
 
+/// A browser signed in as `login` (with [`PASSWORD`]).
+pub async fn signed_in<'a>(state: &'a AppState, login: &str) -> Browser<'a> {
+    let mut b = Browser::new(state);
+    let answer = b.sign_in(login, PASSWORD).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SEE_OTHER,
+        "{login}: {}",
+        answer.body
+    );
+    b
+}
+
 /// A part of a multipart form: a text field, or a file (field, file name, content).
 #[derive(Clone, Copy)]
 pub enum Part<'a> {

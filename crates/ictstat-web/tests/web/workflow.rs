@@ -11,7 +11,7 @@ use ictstat_store::scratch::ScratchDbs;
 use ictstat_store::submissions::{SubmissionQuery, SubmissionStatus};
 
 use crate::common::{
-    Answer, Browser, KENYA, PASSWORD, Part, add_user_of, multipart, sites, sites_with,
+    Answer, Browser, KENYA, Part, add_user_of, multipart, signed_in, sites, sites_with,
 };
 
 /// Kenya's Internet use in 2021 revised (29.5 was published: it stays the latest year) and
@@ -44,18 +44,6 @@ async fn workflow_sites(name: &str) -> (Vec<AppState>, ScratchDbs) {
         assert_eq!(import.status, StatusCode::OK, "{}", import.body);
     }
     (states, scratch)
-}
-
-async fn signed_in<'a>(state: &'a AppState, login: &str) -> Browser<'a> {
-    let mut b = Browser::new(state);
-    let answer = b.sign_in(login, PASSWORD).await;
-    assert_eq!(
-        answer.status,
-        StatusCode::SEE_OTHER,
-        "{login}: {}",
-        answer.body
-    );
-    b
 }
 
 /// Uploads `file` through the form, with the form's CSRF token before the file.
