@@ -523,7 +523,7 @@ pub struct GrantArgs {
 pub enum TokenCommand {
     /// Create an API token and print it, once: only its SHA-256 is stored.
     #[command(
-        after_help = "Examples:\n  ictstat token create --user knbs --name \"nightly upload\" --scope submit --expires-in 90d\n  TOKEN=$(ictstat token create --user admin --name audit --scope read,admin)\n\nScopes: read (GET /api/v1/me), submit (imports, within the user's roles), admin\n(administrators' routes: the audit log)."
+        after_help = "Examples:\n  ictstat token create --user knbs --name \"nightly upload\" --scope submit --expires-in 90d\n  TOKEN=$(ictstat token create --user admin --name audit --scope read,admin)\n\nScopes: read (reading what needs an account), submit (submitting, reviewing and\ncommenting, within the user's roles; imports for administrators), admin (publishing,\nconsultations, the audit log)."
     )]
     Create(TokenCreateArgs),
     /// List tokens (never the tokens themselves): owner, name, scopes, expiry, last use.

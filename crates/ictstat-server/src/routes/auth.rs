@@ -79,9 +79,9 @@ impl Caller {
         }
     }
 
-    /// What the caller may import: `None` for everything (administrators); the indicators of
+    /// What the caller may submit: `None` for everything (administrators); the indicators of
     /// their custodian grants and the (area, indicator) pairs of their provider grants
-    /// otherwise; 403 when no role of theirs imports at all (reviewers, viewers).
+    /// otherwise; 403 when no role of theirs submits at all (reviewers, viewers).
     pub fn import_scope(&self) -> Result<Option<ImportScope>, ApiError> {
         if self.has_role(Role::Administrator) {
             return Ok(None);
@@ -104,7 +104,7 @@ impl Caller {
         }
         if scope.is_empty() {
             return Err(ApiError::forbidden(
-                "importing needs the administrator, custodian or provider role",
+                "submitting data needs the administrator, custodian or provider role",
             ));
         }
         Ok(Some(scope))
