@@ -127,7 +127,7 @@ pub async fn publish(
             let key = (o.key.text(), o.period.to_string());
             if let Some(other) = first_seen.insert(key.clone(), id) {
                 return Err(refuse(format!(
-                    "submissions {other} and {id} both give {} {}: publish them in separate releases, or reject one; nothing was published",
+                    "submissions {other} and {id} both give {} {}: publish one and resubmit the other on the new release (it would conflict otherwise), or leave one out; nothing was published",
                     key.0, key.1
                 )));
             }
