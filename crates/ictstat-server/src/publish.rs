@@ -89,8 +89,7 @@ pub async fn publish(
             accepted
         }
     };
-    let unreleased =
-        db.latest_revision().await? > db.releases(true).await?.first().map_or(0, |r| r.revision);
+    let unreleased = db.latest_revision().await? > db.released_revision().await?;
     if ids.is_empty() && !unreleased {
         return Err(IngestError::Store(StoreError::Invalid(
             "nothing to release: no submission is accepted and every revision is released".into(),

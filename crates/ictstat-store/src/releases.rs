@@ -89,6 +89,13 @@ impl Db {
         Ok(with_pool!(self, p => sqlx::query_scalar(sql).bind(time).fetch_one(p).await?))
     }
 
+    /// The highest cut any release has, embargoed or not (0 when none): revisions above it
+    /// are unreleased.
+    pub async fn released_revision(&self) -> Result<i64, StoreError> {
+        let sql = "SELECT COALESCE(MAX(revision), 0) FROM data_release";
+        Ok(with_pool!(self, p => sqlx::query_scalar(sql).fetch_one(p).await?))
+    }
+
     /// Releases, newest first; `with_embargoed` includes those whose time is still to come.
     pub async fn releases(&self, with_embargoed: bool) -> Result<Vec<Release>, StoreError> {
         let now = crate::now_text();
